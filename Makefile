@@ -1,0 +1,62 @@
+# Two commands on a fresh machine: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+export FLASK_CONFIG ?= development
+
+.DEFAULT_GOAL := help
+.PHONY: help setup assets migrate run test test-fast lint browser-deps bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+app/static/build/.built: node_modules/.package-lock.json scripts/build-assets.mjs $(wildcard app/static/src/*.scss)
+	node scripts/build-assets.mjs
+	touch $@
+
+setup: $(VENV)/.installed assets ## Create .venv and install everything (idempotent)
+
+assets: app/static/build/.built ## Install GOV.UK Frontend (npm ci) and compile the force stylesheet
+
+migrate: setup ## Apply the database migrations (DATABASE_URL, default SQLite in instance/)
+	$(FLASK) db upgrade
+
+run: migrate ## Set up, migrate and serve on http://127.0.0.1:5000 (PORT overrides; SQLite by default)
+	@if [ "$$FLASK_CONFIG" = development ]; then $(FLASK) create-demo-staff; fi
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+browser-deps: ## Install Debian's Chromium for the browser tests when missing (needs root)
+	@if [ ! -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; \
+	  else echo "Chromium not found: browser tests will be skipped (set CHROMIUM_PATH)"; fi; \
+	fi
+
+lint: setup ## Run ruff
+	$(BIN)/ruff check .
+
+test: setup browser-deps lint ## Set up and run every test (PostgreSQL too when TEST_DATABASE_URL is set)
+	FLASK_CONFIG=test $(BIN)/pytest
+
+test-fast: setup ## Run the tests without the browser
+	FLASK_CONFIG=test $(BIN)/pytest -m "not browser"
+
+bench: setup ## Run the benchmarks (numbers in the README)
+	FLASK_CONFIG=test $(BIN)/python scripts/benchmark.py
+
+clean: ## Remove the virtualenv, node_modules and built assets (keeps instance/)
+	rm -rf $(VENV) node_modules app/static/build

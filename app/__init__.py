@@ -1,0 +1,96 @@
+"""The portal's application factory."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import BASE_DIR, get_config
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app for a configuration (development, test, production) with optional overrides."""
+    config_class = get_config(config_name)
+    if hasattr(config_class, "check"):
+        config_class.check()
+
+    app = Flask(__name__, instance_path=str(BASE_DIR / "instance"), static_folder="static")
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    # The embedded SQLite database and uploads live under instance/, outside the web root.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # One proxy (the load balancer) in front: trust its X-Forwarded-For/Proto for client IPs and HTTPS.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+
+    _configure_logging(app)
+    _configure_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app import cli, errors, security
+
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    # Logs go to stdout for the platform to collect. Nothing logged may hold victim free text.
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    app.logger.handlers[:] = [handler]
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+    app.logger.propagate = False
+
+
+def _configure_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(BASE_DIR / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    from app.branding import branding
+
+    app.context_processor(lambda: {"force": branding(app.config)})
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = None
+
+    from app import models
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(models.StaffUser, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.ops.routes import bp as ops_bp
+    from app.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(ops_bp)

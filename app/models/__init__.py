@@ -1,0 +1,17 @@
+"""SQLAlchemy 2 typed models. Every schema change is an Alembic migration in migrations/."""
+
+from app.models.audit import AuditEvent
+from app.models.draft import Draft
+from app.models.evidence import EvidenceFile
+from app.models.incident import Incident
+from app.models.person import Person, PersonMatchKey, PersonRole
+from app.models.report import Channel, Report, ReportStatus
+from app.models.staff import Role, StaffUser
+from app.models.triage import Grade, NextStep, TriageDecision
+from app.models.update import ReportUpdate
+
+__all__ = [
+    "AuditEvent", "Channel", "Draft", "EvidenceFile", "Grade", "Incident", "NextStep", "Person",
+    "PersonMatchKey", "PersonRole", "Report", "ReportStatus", "ReportUpdate", "Role", "StaffUser",
+    "TriageDecision",
+]

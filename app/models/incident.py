@@ -1,0 +1,29 @@
+"""One dated (or approximately dated) event in a report's incident log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class Incident(db.Model):
+    __tablename__ = "incident"
+    __table_args__ = (Index("ix_incident_report_order", "report_id", "sort_date", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"))
+    # Set when a victim added this incident later, as an update to a submitted report.
+    update_id: Mapped[int | None] = mapped_column(ForeignKey("report_update.id", ondelete="SET NULL"))
+    # As the person gave it ("about March 2025") and the earliest date it can mean, for ordering.
+    when_text: Mapped[str | None] = mapped_column(String(100))
+    sort_date: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    witnesses: Mapped[str | None] = mapped_column(Text)
+    evidence_held: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

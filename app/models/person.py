@@ -1,0 +1,51 @@
+"""People named in a report (the victim, the person doing it) and their matching keys."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import enum_column
+
+
+class PersonRole(enum.StrEnum):
+    VICTIM = "victim"
+    SUSPECT = "suspect"
+
+
+class Person(db.Model):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    role: Mapped[PersonRole] = mapped_column(enum_column(PersonRole))
+    name: Mapped[str | None] = mapped_column(String(200))
+    other_names: Mapped[str | None] = mapped_column(String(500))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    age_text: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    # Relationship to the victim (for a suspect), from app.domain's relationship codes.
+    relationship_to_victim: Mapped[str | None] = mapped_column(String(30))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    match_keys: Mapped[list[PersonMatchKey]] = relationship(back_populates="person", cascade="all, delete-orphan")
+
+
+class PersonMatchKey(db.Model):
+    """A keyed hash of a normalised identity (name with date of birth, or with postcode) for repeat matching."""
+
+    __tablename__ = "person_match_key"
+    __table_args__ = (Index("ix_person_match_key_lookup", "role", "key_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    role: Mapped[PersonRole] = mapped_column(enum_column(PersonRole))
+    key_hash: Mapped[str] = mapped_column(String(64))
+
+    person: Mapped[Person] = relationship(back_populates="match_keys")

@@ -1,0 +1,47 @@
+"""A call handler's structured triage decision on a report."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime, enum_column, utcnow
+
+
+class Grade(enum.StrEnum):
+    EMERGENCY = "emergency"
+    PRIORITY = "priority"
+    SCHEDULED = "scheduled"
+    RESOLUTION_WITHOUT_DEPLOYMENT = "resolution_without_deployment"
+
+
+class NextStep(enum.StrEnum):
+    OFFICER_POOL = "officer_pool"
+    NAMED_OFFICER = "named_officer"
+    REFER_ONLY = "refer_only"
+    NO_FURTHER_ACTION = "no_further_action"
+
+
+class TriageDecision(db.Model):
+    __tablename__ = "triage_decision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The report's version the handler saw: a decision on a report that changed since is refused.
+    report_version: Mapped[int] = mapped_column(Integer)
+    thrive: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # threat, harm, risk, investigation, ...
+    grade: Mapped[Grade] = mapped_column(enum_column(Grade, 40))
+    # A report may carry several offences (HOCR): a list of classification codes.
+    classifications: Mapped[list[str]] = mapped_column(JSON, default=list)
+    safeguarding: Mapped[list[str]] = mapped_column(JSON, default=list)
+    next_step: Mapped[NextStep] = mapped_column(enum_column(NextStep, 40))
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    rationale: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

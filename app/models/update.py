@@ -1,0 +1,23 @@
+"""Something a victim adds to a report after submitting it; it brings the report back to triage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class ReportUpdate(db.Model):
+    __tablename__ = "report_update"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # What was added besides incident rows and files: new safe-contact rules, a message.
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    triaged: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,136 @@
+"""Settings, read only from the environment. Every setting has a documented default.
+
+Choose a configuration with FLASK_CONFIG (development, test, production); `make run` uses
+development. The README lists every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value is not None else default
+
+
+def _normalise_database_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 dialect named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Settings shared by every configuration."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = _env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _normalise_database_url(
+        _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}")
+    )
+    # hide_parameters: a failed statement must never print victim data into the logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # Shared state between workers (rate limits). memory:// is per process: fine for one worker.
+    REDIS_URL = _env("REDIS_URL")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "300 per minute")
+
+    # The force deploying the portal.
+    FORCE_NAME = _env("FORCE_NAME", "Northshire Police")
+    FORCE_SHORT_NAME = _env("FORCE_SHORT_NAME", "Northshire Police")
+    FORCE_BRAND_COLOUR = _env("FORCE_BRAND_COLOUR", "#1d3a6e")
+    SERVICE_NAME = _env("SERVICE_NAME", "Report stalking or harassment")
+    # Neutral titles: when on, every public page title is just the force name (ux.md 3.3).
+    NEUTRAL_TITLES = _env_bool("NEUTRAL_TITLES", False)
+    EXIT_URL = _env("EXIT_URL", "https://www.bbc.co.uk/weather")
+    HELPLINE_101 = _env("HELPLINE_101", "101")
+    HELPLINE_NATIONAL_STALKING = _env("HELPLINE_NATIONAL_STALKING", "0808 802 0300")
+    HELPLINE_PALADIN = _env("HELPLINE_PALADIN", "020 3866 4107")
+    PRIVACY_CONTACT = _env("PRIVACY_CONTACT", "the force's Data Protection Officer, through 101")
+    RETENTION_PERIOD = _env("RETENTION_PERIOD", "at least 6 years after the case is closed")
+
+    # Victim journey.
+    DRAFT_IDLE_MINUTES = _env_int("DRAFT_IDLE_MINUTES", 30)
+    # Staff.
+    STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 15)
+
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+    UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+
+    SESSION_COOKIE_NAME = "session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token; a slow victim must not lose a page
+    # Demo staff accounts are created by `make run` only when this is on (development only).
+    CREATE_DEMO_STAFF = False
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+
+
+class DevelopmentConfig(Config):
+    """Local development: `make run`."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = Config.SECRET_KEY or "dev-only-not-secret"
+    # Local HTTP on 127.0.0.1 cannot carry a Secure cookie.
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    CREATE_DEMO_STAFF = _env_bool("CREATE_DEMO_STAFF", True)
+
+
+class TestConfig(Config):
+    """The test suite: each test app gets its own database URL from the fixtures."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    SESSION_COOKIE_SECURE = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_DEFAULT = "10000 per minute"
+
+
+class ProductionConfig(Config):
+    """A real deployment: refuses to start without its secrets."""
+
+    ENV_NAME = "production"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with settings that would be unsafe in production."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not _env(name)]
+        if missing:
+            raise RuntimeError(f"Production configuration needs {', '.join(missing)} set in the environment")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    """The configuration class named by `name` or FLASK_CONFIG (default production: safe by default)."""
+    key = name or _env("FLASK_CONFIG", "production")
+    try:
+        return CONFIGS[key]
+    except KeyError:
+        raise RuntimeError(f"Unknown FLASK_CONFIG {key!r}; use one of {', '.join(CONFIGS)}") from None
