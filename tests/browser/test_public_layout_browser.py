@@ -1,0 +1,73 @@
+"""The public layout in a real browser: axe-clean, exit control, helplines, phone width."""
+
+from __future__ import annotations
+
+import pytest
+
+PUBLIC_PAGES = ["/", "/privacy", "/accessibility", "/cookies", "/no-such-page"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_are_axe_clean_at_desktop_width(page, site, axe_check, path):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + path)
+    axe_check(page, path)
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_are_axe_clean_and_reflow_at_320px(phone_page, site, axe_check, path):
+    phone_page.goto(site + path)
+    axe_check(phone_page, path)
+    # No horizontal scrolling at 320 px (WCAG 1.4.10 reflow).
+    overflow = phone_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+
+
+def test_axe_scan_really_runs(page, site, axe_check):
+    # A deliberately broken page must fail the scan, or the clean results above mean nothing.
+    page.goto(site + "/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x.png>')")
+    with pytest.raises(AssertionError, match="image-alt"):
+        axe_check(page, "broken page")
+
+
+def test_start_page_shows_exit_control_and_helplines(page, site, screenshot):
+    page.goto(site + "/")
+    exit_button = page.get_by_role("button", name="Emergency Exit this page")
+    assert exit_button.is_visible()
+    assert page.get_by_role("link", name="999").first.get_attribute("href") == "tel:999"
+    for number, tel in [("0808 802 0300", "tel:08088020300"), ("020 3866 4107", "tel:02038664107"), ("101", "tel:101")]:
+        assert page.get_by_role("link", name=number).first.get_attribute("href") == tel
+    assert page.get_by_text("press 55").first.is_visible()
+    screenshot(page, "start-desktop")
+
+
+def test_start_page_at_phone_width(phone_page, site, screenshot):
+    phone_page.goto(site + "/")
+    assert phone_page.get_by_role("button", name="Emergency Exit this page").is_visible()
+    screenshot(phone_page, "start-320px")
+
+
+def test_exit_button_leaves_for_the_neutral_site_without_a_referrer(page, site, neutral_site):
+    page.goto(site + "/privacy")
+    page.get_by_role("button", name="Emergency Exit this page").click()
+    page.wait_for_url(neutral_site)
+    assert page.evaluate("document.referrer") == ""
+    assert page.context.cookies(site) == []
+
+
+def test_shift_three_times_exits(page, site, neutral_site):
+    page.goto(site + "/")
+    page.wait_for_function("document.body.classList.contains('govuk-frontend-supported')")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(neutral_site, timeout=10_000)
+
+
+def test_exit_works_without_javascript(browser, site, neutral_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/")
+    page.get_by_role("button", name="Emergency Exit this page").click()
+    page.wait_for_url(neutral_site)
+    context.close()
