@@ -72,6 +72,25 @@ class Config:
     DRAFT_IDLE_MINUTES = _env_int("DRAFT_IDLE_MINUTES", 30)
     # Staff.
     STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 15)
+    # Sign-in: failures lock an account for a while; failures are also rate-limited per account and per client.
+    STAFF_LOCKOUT_ATTEMPTS = _env_int("STAFF_LOCKOUT_ATTEMPTS", 5)
+    STAFF_LOCKOUT_MINUTES = _env_int("STAFF_LOCKOUT_MINUTES", 15)
+    STAFF_SIGNIN_LIMIT_PER_CLIENT = _env("STAFF_SIGNIN_LIMIT_PER_CLIENT", "20 per 10 minutes")
+    STAFF_SIGNIN_LIMIT_PER_ACCOUNT = _env("STAFF_SIGNIN_LIMIT_PER_ACCOUNT", "10 per 10 minutes")
+    # Triage: how long an opened report stays claimed, and the time allowed for each priority.
+    TRIAGE_CLAIM_MINUTES = _env_int("TRIAGE_CLAIM_MINUTES", 20)
+    TRIAGE_QUEUE_PAGE_SIZE = _env_int("TRIAGE_QUEUE_PAGE_SIZE", 25)
+    SLA_MINUTES_URGENT = _env_int("SLA_MINUTES_URGENT", 60)
+    SLA_MINUTES_HIGH = _env_int("SLA_MINUTES_HIGH", 8 * 60)
+    SLA_MINUTES_STANDARD = _env_int("SLA_MINUTES_STANDARD", 48 * 60)
+
+    # Officer casework. Local referral partners: "Name|What they do;Name|What they do".
+    LOCAL_REFERRAL_PARTNERS = _env(
+        "LOCAL_REFERRAL_PARTNERS",
+        "Stepping Stones|Local stalking advocacy (ISAC) and support for victims in the force area",
+    )
+    # The DASH-style checklist's local medium band: this many 'yes' answers or more (SafeLives: 10).
+    RISK_MEDIUM_THRESHOLD = _env_int("RISK_MEDIUM_THRESHOLD", 10)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
@@ -101,7 +120,7 @@ class TestConfig(Config):
 
     ENV_NAME = "test"
     TESTING = True
-    SECRET_KEY = "test-only-not-secret"
+    SECRET_KEY = "test-only-not-secret"  # noqa: S105 - tests only
     SESSION_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_DEFAULT = "10000 per minute"

@@ -28,7 +28,8 @@ def create_staff_command(name: str, email: str, role: str, veo: bool, password: 
         user = create_staff(name, email, Role(role), password, is_veo=veo, must_change_password=False)
     except ServiceError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Created staff account {user.id} ({user.role.label}). They set up their second factor at first sign-in.")
+    click.echo(f"Created staff account {user.id} ({user.role.label}).")
+    click.echo("They set up their second factor at first sign-in.")
 
 
 @click.command("create-demo-staff")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, has_request_context, request
 from flask_login import current_user
 
 from app.models.staff import Role
@@ -20,9 +20,13 @@ PERMISSIONS_POLICY = (
 
 def csp_nonce() -> str:
     """A fresh nonce per request for the inline scripts GOV.UK Frontend needs."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(18)
-    return g.csp_nonce
+    # Kept on the request, not on g: g lives as long as the app context, which may span requests.
+    if not has_request_context():
+        return secrets.token_urlsafe(18)
+    nonce = request.environ.get("portal.csp_nonce")
+    if nonce is None:
+        nonce = request.environ["portal.csp_nonce"] = secrets.token_urlsafe(18)
+    return nonce
 
 
 def content_security_policy(nonce: str) -> str:
