@@ -71,3 +71,29 @@ def test_exit_works_without_javascript(browser, site, neutral_site):
     page.get_by_role("button", name="Emergency Exit this page").click()
     page.wait_for_url(neutral_site)
     context.close()
+
+
+def test_keyboard_only_skip_links_then_exit(page, site, neutral_site):
+    page.goto(site + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Exit this page"
+    page.keyboard.press("Enter")
+    page.wait_for_url(neutral_site)
+
+
+def test_keyboard_only_reaches_start_now(page, site):
+    page.goto(site + "/")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Start now":
+            break
+    else:
+        raise AssertionError("Start now cannot be reached with the keyboard")
+    # A visible focus indicator: GOV.UK's yellow focus colour.
+    assert page.evaluate("getComputedStyle(document.activeElement).backgroundColor") in (
+        "rgb(255, 221, 0)", "rgb(0, 120, 60)")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url != site + "/")

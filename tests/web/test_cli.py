@@ -64,3 +64,11 @@ def test_demo_staff_one_per_role_once(app_ctx):
         assert user.email in first.output
     assert "already exist" in second.output
     assert len(db.session.scalars(select(StaffUser)).all()) == len(users)
+
+
+def test_create_staff_rejects_unknown_role(app_ctx):
+    result = app_ctx.test_cli_runner().invoke(
+        args=["create-staff", "--name", "A B", "--email", "a@example.police.uk", "--role", "superuser"],
+        input="long enough password\nlong enough password\n")
+    assert result.exit_code != 0 and "superuser" in result.output
+    assert db.session.scalar(select(StaffUser)) is None
