@@ -94,3 +94,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(ops_bp)
+    from app.auth import bp as auth_bp; app.register_blueprint(auth_bp)  # noqa: E702
+    from app.admin import bp as admin_bp; app.register_blueprint(admin_bp)  # noqa: E702
+    from app.triage import bp as triage_bp; app.register_blueprint(triage_bp)  # noqa: E702
+    from app.cases import bp as cases_bp; app.register_blueprint(cases_bp)  # noqa: E702, I001

@@ -13,6 +13,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_staff_command)
     app.cli.add_command(create_demo_staff_command)
 
+    from app.public import later
+
+    later.init_app(app)
+
 
 @click.command("create-staff")
 @click.option("--name", prompt="Full name")

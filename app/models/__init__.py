@@ -1,6 +1,21 @@
 """SQLAlchemy 2 typed models. Every schema change is an Alembic migration in migrations/."""
 
 from app.models.audit import AuditEvent
+from app.models.case import (
+    Case,
+    CaseEvent,
+    CaseNote,
+    CaseNoteImmutable,
+    CaseOutcome,
+    CaseReport,
+    CaseStatus,
+    ContactAttempt,
+    EnhancedRightsCategory,
+    Referral,
+    ReferralConsent,
+    ReferralStatus,
+    RiskAssessment,
+)
 from app.models.draft import Draft
 from app.models.evidence import EvidenceFile
 from app.models.incident import Incident
@@ -11,7 +26,33 @@ from app.models.triage import Grade, NextStep, TriageDecision
 from app.models.update import ReportUpdate
 
 __all__ = [
-    "AuditEvent", "Channel", "Draft", "EvidenceFile", "Grade", "Incident", "NextStep", "Person",
-    "PersonMatchKey", "PersonRole", "Report", "ReportStatus", "ReportUpdate", "Role", "StaffUser",
+    "AuditEvent",
+    "Case",
+    "CaseEvent",
+    "CaseNote",
+    "CaseNoteImmutable",
+    "CaseOutcome",
+    "CaseReport",
+    "CaseStatus",
+    "Channel",
+    "ContactAttempt",
+    "Draft",
+    "EnhancedRightsCategory",
+    "EvidenceFile",
+    "Grade",
+    "Incident",
+    "NextStep",
+    "Person",
+    "PersonMatchKey",
+    "PersonRole",
+    "Referral",
+    "ReferralConsent",
+    "ReferralStatus",
+    "Report",
+    "ReportStatus",
+    "ReportUpdate",
+    "RiskAssessment",
+    "Role",
+    "StaffUser",
     "TriageDecision",
 ]

@@ -4,5 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.public import pages  # noqa: E402,F401  (routes register on import)
-from app.public import journey  # noqa: E402,F401
+# Routes register on import.
+from app.public import journey, later, pages  # noqa: E402,F401

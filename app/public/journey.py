@@ -1,11 +1,563 @@
-"""The victim's guided report (placeholder until the journey lands)."""
+"""The victim's guided report: one question (or small group) per page, answers kept in a server-side draft.
 
-from flask import render_template
+The session holds only an opaque random token for the draft (and, after sending, the report id for
+the confirmation page). Nothing the person types goes into the cookie or a URL.
+"""
 
-from app.public import bp
+from __future__ import annotations
+
+import secrets
+from functools import wraps
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, g, jsonify, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+
+from app.domain.behaviours import Behaviour
+from app.domain.criteria import CriteriaAnswers, DailyLifeChange, FearCount, Feeling, Occasions, Relationship, Unwanted
+from app.domain.criteria import assess as assess_criteria
+from app.extensions import db
+from app.models import Channel, Report
+from app.public import bp, forms
+from app.public.exit_hooks import on_exit
+from app.public.steps import next_endpoint, previous_endpoint
+from app.services import drafts, evidence
+from app.services.reports import submit_report
+
+DRAFT_KEY = "draft"
+SUBMISSION_KEY = "submission"
+SENT_KEY = "sent_report"
+INCIDENTS_PER_PAGE = 20
+
+QUESTION = "public/journey/question.html"
 
 
-@bp.get("/report/start")
+@on_exit
+def _delete_unsaved_draft() -> None:
+    drafts.delete_by_token(session.get(DRAFT_KEY))
+
+
+def _begin(draft, token: str) -> None:
+    session[DRAFT_KEY] = token
+    session[SUBMISSION_KEY] = draft.submission_key
+    session.pop(SENT_KEY, None)
+
+
+def with_draft(view):
+    """Load the session's draft into the view; expired drafts go to the timed-out page, none to the start."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            draft = drafts.find_draft(session.get(DRAFT_KEY))
+        except drafts.DraftExpired:
+            session.pop(DRAFT_KEY, None)
+            return redirect(url_for("public.timed_out"))
+        if draft is None:
+            return redirect(url_for("public.journey_start"))
+        g.draft = draft
+        return view(draft, *args, **kwargs)
+
+    return wrapped
+
+
+def returning_to_check() -> bool:
+    return request.args.get("return") == "check"
+
+
+def _after(endpoint: str, draft=None) -> str:
+    if returning_to_check():
+        return url_for("public.check_answers")
+    following = next_endpoint(endpoint)
+    return url_for(following)
+
+
+def _back(endpoint: str) -> str | None:
+    if returning_to_check():
+        return url_for("public.check_answers")
+    previous = previous_endpoint(endpoint)
+    return url_for(previous) if previous else url_for("public.start")
+
+
+def _limit(field) -> int | None:
+    for validator in field.validators:
+        if validator.__class__.__name__ == "Length" and validator.max and validator.max > 0:
+            return validator.max
+    return None
+
+
+@bp.app_template_global()
+def local_time(moment) -> str:
+    """A UTC time as UK clock time in words, e.g. '25 November 2026 at 3:05pm'."""
+    local = moment.astimezone(ZoneInfo("Europe/London"))
+    return local.strftime("%-d %B %Y at %-I:%M") + local.strftime("%p").lower()
+
+
+@bp.app_template_global()
+def field_params(field, heading: bool = False) -> dict[str, Any]:
+    """GOV.UK macro params for a field: the first question on a single-question page is the h1."""
+    widget = field.widget.__class__.__name__
+    grouped = widget in {"GovRadioInput", "GovCheckboxesInput", "DateInput"}
+    params: dict[str, Any] = {}
+    if grouped:
+        legend = {"text": field.label.text,
+                  "classes": "govuk-fieldset__legend--l" if heading else "govuk-fieldset__legend--m"}
+        if heading:
+            legend["isPageHeading"] = True
+        params["fieldset"] = {"legend": legend}
+    elif widget == "GovCheckboxInput":
+        params = {}
+    else:
+        params["label"] = {"text": field.label.text,
+                           "classes": "govuk-label--l" if heading else "govuk-label--s"}
+        if heading:
+            params["label"]["isPageHeading"] = True
+    if widget == "GovCharacterCount":
+        params["maxlength"] = _limit(field)
+        params["rows"] = 5
+    if widget == "GovTextInput" and (_limit(field) or 0) <= 40:
+        params["classes"] = "govuk-input--width-20"
+    return params
+
+
+def question(endpoint: str, form, section: str, *, title: str, caption: str = "", heading: bool = False,
+             intro: str = "", after=None):
+    """Show a question page (GET) or store its answers and go on (POST); errors keep every answer."""
+    draft = g.draft
+    if request.method == "POST":
+        if form.validate_on_submit():
+            drafts.save_section(draft, section, form.dump())
+            if request.form.get("then") == "save":
+                return redirect(url_for("public.save_draft", **{"from": request.path}))
+            return redirect(after(draft) if after else _after(endpoint))
+    else:
+        stored = (draft.answers or {}).get(section)
+        form.load(stored if isinstance(stored, dict) else {section: stored})
+    return render_template(QUESTION, form=form, title=title, caption=caption, heading=heading, intro=intro,
+                           back=_back(endpoint))
+
+
+# 1. Danger now, and staying safe -----------------------------------------------------------------
+
+@bp.route("/report/start", methods=["GET", "POST"])
 def journey_start():
-    """Where "Start now" leads."""
-    return render_template("public/start.html")
+    """Is anyone in danger right now? The first page; it starts the draft."""
+    try:
+        draft = drafts.find_draft(session.get(DRAFT_KEY))
+    except drafts.DraftExpired:
+        session.pop(DRAFT_KEY, None)
+        draft = None
+    form = forms.DangerForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if draft is None:
+            draft, token = drafts.start_draft()
+            _begin(draft, token)
+        drafts.save_section(draft, "danger", form.danger.data, merge=False)
+        if form.danger.data == "yes":
+            return redirect(url_for("public.call_999"))
+        return redirect(_after("public.journey_start"))
+    if request.method == "GET" and draft is not None:
+        form.danger.data = (draft.answers or {}).get("danger")
+    return render_template("public/journey/danger.html", form=form, title=form.danger.label.text,
+                           back=_back("public.journey_start"))
+
+
+@bp.get("/report/call-999")
+def call_999():
+    """Someone is in danger: call 999 now; carry on only once safe."""
+    return render_template("public/journey/call_999.html", title="Call 999 now")
+
+
+@bp.get("/report/staying-safe")
+@with_draft
+def staying_safe(draft):
+    """How the exit control works, that history cannot be erased, using a safer device."""
+    return render_template("public/journey/staying_safe.html", title="Staying safe while you use this site",
+                           back=_back("public.staying_safe"), next_url=_after("public.staying_safe"))
+
+
+# 2. Who is reporting, 3. criteria ----------------------------------------------------------------
+
+@bp.route("/report/who-is-reporting", methods=["GET", "POST"])
+@with_draft
+def who_is_reporting(draft):
+    """Who is making the report."""
+    form = forms.ReporterForm()
+    return question("public.who_is_reporting", form, "reporter", title=form.role.label.text, heading=True,
+                    caption="About this report")
+
+
+@bp.route("/report/how-many-times", methods=["GET", "POST"])
+@with_draft
+def how_many_times(draft):
+    """How many times it has happened."""
+    form = forms.OccasionsForm()
+    return question("public.how_many_times", form, "criteria", title=form.occasions.label.text, heading=True,
+                    caption="What is happening")
+
+
+@bp.route("/report/unwanted", methods=["GET", "POST"])
+@with_draft
+def unwanted(draft):
+    """Whether it is unwanted."""
+    form = forms.UnwantedForm()
+    return question("public.unwanted", form, "criteria", title=form.unwanted.label.text, heading=True,
+                    caption="What is happening")
+
+
+@bp.route("/report/feelings", methods=["GET", "POST"])
+@with_draft
+def feelings(draft):
+    """How it has made them feel."""
+    form = forms.FeelingsForm()
+    return question("public.feelings", form, "criteria", title=form.feelings.label.text, heading=True,
+                    caption="What is happening")
+
+
+def criteria_answers(answers: dict[str, Any]) -> CriteriaAnswers:
+    """The domain's criteria answers from the draft, with 'not sure' for anything not given."""
+    crit = answers.get("criteria") or {}
+
+    def pick(enum_cls, value, default):
+        return enum_cls(value) if value in enum_cls._value2member_map_ else default
+
+    behaviours = (answers.get("behaviours") or {}).get("selected") or []
+    relationship = (answers.get("suspect") or {}).get("relationship")
+    return CriteriaAnswers(
+        occasions=pick(Occasions, crit.get("occasions"), Occasions.NOT_SURE),
+        unwanted=pick(Unwanted, crit.get("unwanted"), Unwanted.NOT_SURE),
+        feelings=frozenset(Feeling(f) for f in crit.get("feelings") or [] if f in Feeling._value2member_map_),
+        feared_violence_times=pick(FearCount, crit.get("feared_violence_times"), None),
+        daily_life_changes=frozenset(DailyLifeChange(c) for c in (answers.get("impact") or {}).get("changes") or []
+                                     if c in DailyLifeChange._value2member_map_),
+        behaviours=frozenset(Behaviour(b) for b in behaviours if b in Behaviour._value2member_map_),
+        relationship=pick(Relationship, relationship, Relationship.NOT_KNOWN),
+        order_broken=(answers.get("orders") or {}).get("broken") == "yes",
+    )
+
+
+@bp.get("/report/what-this-may-be")
+@with_draft
+def what_this_may_be(draft):
+    """What the answers so far suggest, in plain words; it never refuses."""
+    assessment = assess_criteria(criteria_answers(draft.answers or {}))
+    return render_template("public/journey/what_this_may_be.html", title="What your answers suggest",
+                           assessment=assessment, back=_back("public.what_this_may_be"),
+                           next_url=_after("public.what_this_may_be"))
+
+
+# 4. Behaviours -----------------------------------------------------------------------------------
+
+@bp.route("/report/what-has-happened", methods=["GET", "POST"])
+@with_draft
+def what_has_happened(draft):
+    """The behaviours checklist."""
+    form = forms.BehavioursForm()
+    return question("public.what_has_happened", form, "behaviours", title=form.selected.label.text, heading=True,
+                    caption="What is happening")
+
+
+@bp.route("/report/how-often", methods=["GET", "POST"])
+@with_draft
+def how_often(draft):
+    """When it started, how often, the latest time and rough counts for each thing they did."""
+    stored = (draft.answers or {}).get("behaviours") or {}
+    selected = stored.get("selected") or []
+    form = forms.how_often_form(selected)
+    if request.method == "POST" and form.validate_on_submit():
+        values = form.dump()
+        values["counts"] = {code: form[f"count_{code}"].data or "" for code in selected
+                            if f"count_{code}" in form}
+        drafts.save_section(draft, "behaviours", values)
+        return redirect(_after("public.how_often"))
+    if request.method == "GET":
+        form.load(stored)
+        for code, count in (stored.get("counts") or {}).items():
+            if f"count_{code}" in form:
+                form[f"count_{code}"].data = count
+    return render_template(QUESTION, form=form, title="How often it happens", caption="What is happening",
+                           heading=False, back=_back("public.how_often"))
+
+
+# 5. Incidents ------------------------------------------------------------------------------------
+
+def _incident_list(draft) -> list[dict[str, Any]]:
+    return [item for item in (draft.answers or {}).get("incidents") or [] if isinstance(item, dict)]
+
+
+def sorted_incidents(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Incidents in date order; undated ones last, in the order they were added."""
+    return sorted(items, key=lambda item: (item.get("sort_date") is None, item.get("sort_date") or ""))
+
+
+@bp.get("/report/incidents")
+@with_draft
+def incidents(draft):
+    """The incident log: a summary list, paginated so a long history stays quick to use."""
+    items = sorted_incidents(_incident_list(draft))
+    pages = max(1, -(-len(items) // INCIDENTS_PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    start = (page - 1) * INCIDENTS_PER_PAGE
+    return render_template("public/journey/incidents.html", title="Each time it happened", items=items,
+                           shown=items[start:start + INCIDENTS_PER_PAGE], page=page, pages=pages, first=start + 1,
+                           back=_back("public.incidents"), next_url=_after("public.incidents"))
+
+
+def _find_incident(draft, item_id: str) -> dict[str, Any]:
+    for item in _incident_list(draft):
+        if item.get("id") == item_id:
+            return item
+    abort(404)
+
+
+@bp.route("/report/incidents/add", methods=["GET", "POST"])
+@with_draft
+def add_incident(draft):
+    """Add one incident to the log."""
+    form = forms.IncidentForm()
+    if form.validate_on_submit():
+        item = {"id": secrets.token_hex(6), **form.dump()}
+        drafts.change_answers(draft, lambda answers: answers.setdefault("incidents", []).append(item))
+        return redirect(url_for("public.incidents", **({"return": "check"} if returning_to_check() else {})))
+    return render_template(QUESTION, form=form, title="Tell us about one time it happened", caption="Incidents",
+                           back=url_for("public.incidents"))
+
+
+@bp.route("/report/incidents/<item_id>/change", methods=["GET", "POST"])
+@with_draft
+def change_incident(draft, item_id: str):
+    """Change one incident."""
+    item = _find_incident(draft, item_id)
+    form = forms.IncidentForm()
+    if form.validate_on_submit():
+        values = form.dump()
+
+        def change(answers):
+            for stored in answers.get("incidents") or []:
+                if stored.get("id") == item_id:
+                    stored.update(values)
+
+        drafts.change_answers(draft, change)
+        return redirect(url_for("public.incidents"))
+    if request.method == "GET":
+        form.load(item)
+    return render_template(QUESTION, form=form, title="Change this incident", caption="Incidents",
+                           back=url_for("public.incidents"))
+
+
+@bp.route("/report/incidents/<item_id>/remove", methods=["GET", "POST"])
+@with_draft
+def remove_incident(draft, item_id: str):
+    """Confirm, then remove one incident."""
+    item = _find_incident(draft, item_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        drafts.change_answers(draft, lambda answers: answers.__setitem__(
+            "incidents", [i for i in answers.get("incidents") or [] if i.get("id") != item_id]))
+        return redirect(url_for("public.incidents"))
+    return render_template("public/journey/remove_incident.html", form=form, item=item,
+                           title="Are you sure you want to remove this incident?", back=url_for("public.incidents"))
+
+
+# 6–9. The person, impact, children, orders -------------------------------------------------------
+
+@bp.route("/report/the-person", methods=["GET", "POST"])
+@with_draft
+def suspect_relationship(draft):
+    """Who the person doing this is to them."""
+    form = forms.SuspectRelationshipForm()
+    return question("public.suspect_relationship", form, "suspect", title=form.relationship.label.text,
+                    heading=True, caption="The person doing this")
+
+
+@bp.route("/report/the-person/who-they-are", methods=["GET", "POST"])
+@with_draft
+def suspect_identity(draft):
+    """Name, other names, age, address: everything optional."""
+    form = forms.SuspectIdentityForm()
+    return question("public.suspect_identity", form, "suspect", title="What do you know about them?",
+                    caption="The person doing this", intro="Tell us what you know. Leave anything you do not know.")
+
+
+@bp.route("/report/the-person/more", methods=["GET", "POST"])
+@with_draft
+def suspect_more(draft):
+    """Description, vehicle, weapons, history."""
+    form = forms.SuspectMoreForm()
+    return question("public.suspect_more", form, "suspect", title="More about them",
+                    caption="The person doing this", intro="All optional: tell us what you know.")
+
+
+@bp.route("/report/impact", methods=["GET", "POST"])
+@with_draft
+def impact(draft):
+    """How it has affected them."""
+    form = forms.ImpactForm()
+    return question("public.impact", form, "impact", title="How it has affected you", caption="Impact")
+
+
+@bp.route("/report/children-and-others", methods=["GET", "POST"])
+@with_draft
+def children(draft):
+    """Children and other people at risk."""
+    form = forms.ChildrenForm()
+    return question("public.children", form, "children", title="Children and other people at risk",
+                    caption="Others affected")
+
+
+@bp.route("/report/court-orders", methods=["GET", "POST"])
+@with_draft
+def court_orders(draft):
+    """Court orders, bail conditions, and whether they are being broken."""
+    form = forms.OrdersForm()
+    return question("public.court_orders", form, "orders", title="Court orders and bail conditions",
+                    caption="Court orders")
+
+
+# 10. Evidence ------------------------------------------------------------------------------------
+
+@bp.route("/report/evidence", methods=["GET", "POST"])
+@with_draft
+def evidence_page(draft):
+    """Describe the evidence held; optionally upload files (checked, stored privately, never served)."""
+    form = forms.EvidenceForm()
+    limits = evidence.limits()
+    if request.method == "POST" and form.validate_on_submit():
+        drafts.save_section(draft, "evidence", form.dump())
+        uploads = [f for f in request.files.getlist(form.files.name) if f and f.filename]
+        try:
+            if uploads:
+                evidence.add_to_draft(draft.id, uploads)
+        except evidence.UploadRefused as refused:
+            form.files.errors = [str(refused)]
+        else:
+            if request.form.get("action") == "upload":
+                return redirect(url_for("public.evidence_page", **request.args))
+            return redirect(_after("public.evidence_page"))
+    elif request.method == "GET":
+        form.load((draft.answers or {}).get("evidence") or {})
+    return render_template("public/journey/evidence.html", form=form, title="Evidence", limits=limits,
+                           files=evidence.draft_files(draft.id), human_size=evidence.human_size,
+                           remove_form=FlaskForm(formdata=None), back=_back("public.evidence_page"))
+
+
+@bp.post("/report/evidence/remove")
+@with_draft
+def remove_evidence(draft):
+    """Remove one uploaded file."""
+    form = FlaskForm()
+    if form.validate_on_submit():
+        evidence.remove_from_draft(draft.id, request.form.get("file", type=int) or 0)
+    return redirect(url_for("public.evidence_page"))
+
+
+# 11. About you, 12. safe contact -----------------------------------------------------------------
+
+@bp.route("/report/about-you", methods=["GET", "POST"])
+@with_draft
+def about_you(draft):
+    """Name, date of birth, address (may be withheld), needs."""
+    form = forms.AboutYouForm()
+    return question("public.about_you", form, "about_you", title="About you",
+                    intro="If you are reporting for someone else, tell us about them. All optional.")
+
+
+def _after_contact_safety(draft) -> str:
+    if ((draft.answers or {}).get("contact") or {}).get("safe") == "no":
+        return url_for("public.check_answers")
+    return _after("public.contact_safety")
+
+
+@bp.route("/report/safe-contact", methods=["GET", "POST"])
+@with_draft
+def contact_safety(draft):
+    """Whether and how it is safe to contact them."""
+    form = forms.ContactSafetyForm()
+    return question("public.contact_safety", form, "contact", title="Contacting you safely",
+                    caption="Safe contact",
+                    intro="We only contact you in the ways you tell us are safe. Staff see these rules first.",
+                    after=_after_contact_safety)
+
+
+@bp.route("/report/safe-contact/details", methods=["GET", "POST"])
+@with_draft
+def contact_details(draft):
+    """The safe number, email or trusted person, voicemail, safe times and code word."""
+    form = forms.ContactDetailsForm()
+    form.ways = ((draft.answers or {}).get("contact") or {}).get("ways") or []
+    return question("public.contact_details", form, "contact", title="How to contact you safely",
+                    caption="Safe contact")
+
+
+# 13. Check and send ------------------------------------------------------------------------------
+
+@bp.get("/report/check-answers")
+@with_draft
+def check_answers(draft):
+    """Every answer with a change link; gaps show as Not provided."""
+    from app.public.summary import summary_sections
+
+    return render_template("public/journey/check_answers.html", title="Check your answers",
+                           sections=summary_sections(draft.answers or {}, evidence.draft_files(draft.id)),
+                           back=_back("public.check_answers"))
+
+
+@bp.route("/report/send", methods=["GET", "POST"])
+def send_report():
+    """Declaration, optional passphrase for later, and Send; a retried send finds the first report."""
+    try:
+        draft = drafts.find_draft(session.get(DRAFT_KEY))
+    except drafts.DraftExpired:
+        session.pop(DRAFT_KEY, None)
+        return redirect(url_for("public.timed_out"))
+    if draft is None:
+        # A double click or refresh after sending: the first request already made the report.
+        key = session.get(SUBMISSION_KEY)
+        report = db.session.scalar(db.select(Report).where(Report.submission_key == key)) if key else None
+        if report is not None:
+            session[SENT_KEY] = report.id
+            return redirect(url_for("public.report_sent"))
+        return redirect(url_for("public.journey_start"))
+    form = forms.SendForm()
+    if form.validate_on_submit():
+        report = submit_report(dict(draft.answers or {}, declaration=True), channel=Channel.ONLINE,
+                               submission_key=draft.submission_key, passphrase=form.passphrase.data or None,
+                               draft=draft)
+        session.pop(DRAFT_KEY, None)
+        session[SENT_KEY] = report.id
+        return redirect(url_for("public.report_sent"))
+    return render_template("public/journey/send.html", form=form, title="Send your report",
+                           back=url_for("public.check_answers"))
+
+
+@bp.get("/report/sent")
+def report_sent():
+    """Confirmation: the reference, what happens next and by when, helplines, how to add to it."""
+    report = db.session.get(Report, session.get(SENT_KEY) or 0)
+    if report is None:
+        return redirect(url_for("public.start"))
+    return render_template("public/journey/sent.html", title="Report sent", report=report,
+                           reference_spaced=Markup(" ").join(report.reference.split("-")))
+
+
+# Idle timeout ------------------------------------------------------------------------------------
+
+@bp.get("/report/timed-out")
+def timed_out():
+    """Shown after an idle timeout: the unsaved answers were deleted."""
+    return render_template("public/journey/timed_out.html", title="We deleted your answers to keep you safe")
+
+
+@bp.post("/report/keep-alive")
+def keep_alive():
+    """The timeout dialog's Continue: reset the idle timer."""
+    try:
+        draft = drafts.find_draft(session.get(DRAFT_KEY))
+    except drafts.DraftExpired:
+        return jsonify({"ok": False}), 410
+    if draft is None:
+        return jsonify({"ok": False}), 410
+    drafts.keep_alive(draft)
+    return jsonify({"ok": True})

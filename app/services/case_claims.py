@@ -1,0 +1,82 @@
+"""Picking up cases from the pool: one atomic claim, so every case ends with exactly one owner."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import Case, CaseEvent, CaseStatus, Role, StaffUser
+from app.models.types import utcnow
+from app.services import audit
+from app.services.cases import Forbidden
+from app.services.errors import Conflict, NotFound
+
+
+class AlreadyClaimed(Conflict):
+    """Someone else picked the case up first."""
+
+
+def _check_officer(officer: StaffUser) -> None:
+    if officer.role is not Role.OFFICER or not officer.active:
+        raise Forbidden("Only officers can pick up cases")
+
+
+def _take(case_id: int, officer: StaffUser) -> bool:
+    """The claim itself: a conditional UPDATE that only succeeds while the case has no owner."""
+    now = utcnow()
+    result = db.session.execute(
+        update(Case)
+        .where(Case.id == case_id, Case.owner_id.is_(None), Case.status != CaseStatus.CLOSED)
+        .values(owner_id=officer.id, claimed_at=now, version=Case.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.add(CaseEvent(case_id=case_id, kind="claimed", actor_id=officer.id, occurred_at=now,
+                             summary=f"Picked up by {officer.name}", data={"owner_id": officer.id}))
+    audit.record("case.claimed", "case", case_id)
+    return True
+
+
+def claim_case(case_id: int, officer: StaffUser) -> Case:
+    """Pick up one case from the pool, or say who already has it."""
+    _check_officer(officer)
+    if db.session.get(Case, case_id) is None:
+        raise NotFound("There is no such case")
+    taken = _take(case_id, officer)
+    if not taken:
+        db.session.rollback()
+        case = db.session.get(Case, case_id)
+        owner = db.session.get(StaffUser, case.owner_id) if case and case.owner_id else None
+        if owner is not None:
+            raise AlreadyClaimed(f"{owner.name} picked up this case at {case.claimed_at:%H:%M on %d %b %Y}")
+        raise AlreadyClaimed("This case cannot be picked up: it is closed")
+    db.session.commit()
+    case = db.session.get(Case, case_id)
+    db.session.refresh(case)
+    return case
+
+
+def claim_next(officer: StaffUser, attempts: int = 5) -> Case | None:
+    """Pick up the most urgent case in the pool; None when the pool is empty."""
+    _check_officer(officer)
+    for _ in range(attempts):
+        # SKIP LOCKED (PostgreSQL): officers claiming at once each lock a different row without waiting.
+        # SQLite ignores it and serialises writers; the conditional UPDATE keeps the claim exact on both.
+        case_id = db.session.scalar(
+            select(Case.id)
+            .where(Case.owner_id.is_(None), Case.status != CaseStatus.CLOSED)
+            .order_by(Case.priority_rank, Case.opened_at, Case.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if case_id is None:
+            db.session.rollback()
+            return None
+        if _take(case_id, officer):
+            db.session.commit()
+            case = db.session.get(Case, case_id)
+            db.session.refresh(case)
+            return case
+        db.session.rollback()
+    return None

@@ -1,0 +1,189 @@
+"""Referrals to partner agencies: consent, status with dates, and the summary a partner receives."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Referral, ReferralConsent, ReferralStatus, RiskAssessment, StaffUser
+from app.models.types import utcnow
+from app.services import audit
+from app.services.cases import (
+    FieldError,
+    StaleCase,
+    add_event,
+    case_for_change,
+    commit_case_change,
+    get_case,
+    safe_contact_for_case,
+)
+from app.services.errors import NotFound
+from app.services.safe_contact import SafeContactRules
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A partner agency a case can be referred to."""
+
+    code: str
+    name: str
+    description: str
+    # Safeguarding referrals go ahead without the victim's consent when the risk demands it.
+    consent_needed_to_send: bool = True
+
+
+NATIONAL_PARTNERS: tuple[Partner, ...] = (
+    Partner("paladin", "Paladin", "National Stalking Advocacy Service, for high risk of serious harm"),
+    Partner("idva", "IDVA", "Independent Domestic Violence Advisor, for high-risk domestic abuse"),
+    Partner("marac", "MARAC", "Multi-Agency Risk Assessment Conference, for high-risk domestic abuse",
+            consent_needed_to_send=False),
+    Partner("childrens_social_care", "Children's social care", "Any child at risk, harmed, threatened or used",
+            consent_needed_to_send=False),
+    Partner("national_stalking_helpline", "National Stalking Helpline", "Advice for all victims (Suzy Lamplugh Trust)"),
+    Partner("victim_support", "Victim support service", "Support every victim is offered under the Victims' Code"),
+)
+
+TRANSITIONS = {
+    ReferralStatus.PROPOSED: (ReferralStatus.SENT, ReferralStatus.DECLINED),
+    ReferralStatus.SENT: (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED),
+    ReferralStatus.ACCEPTED: (),
+    ReferralStatus.DECLINED: (),
+}
+
+
+def parse_local_partners(setting: str | None) -> tuple[Partner, ...]:
+    """Return local partners from 'Name|What they do;Name|What they do'."""
+    partners = []
+    for entry in (setting or "").split(";"):
+        name, _, description = entry.partition("|")
+        name = name.strip()
+        if name:
+            slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+            partners.append(Partner(f"local_{slug}", name, description.strip() or "Local support service"))
+    return tuple(partners)
+
+
+def partners() -> tuple[Partner, ...]:
+    """Return the national partners followed by the force's local services."""
+    local = current_app.config.get("LOCAL_REFERRAL_PARTNERS") if has_app_context() else None
+    return NATIONAL_PARTNERS + parse_local_partners(local)
+
+
+def partner(code: str) -> Partner:
+    """Return one partner by code."""
+    for candidate in partners():
+        if candidate.code == code:
+            return candidate
+    raise FieldError("partner", "Select a partner agency")
+
+
+def make_referral(case_id: int, actor: StaffUser, *, partner_code: str, consent: ReferralConsent,
+                  consent_note: str | None, reason: str | None, expected_version: int) -> Referral:
+    """Propose a referral, recording the victim's consent (and why, when not given)."""
+    case = case_for_change(case_id, actor, expected_version)
+    chosen = partner(partner_code)
+    consent_note = (consent_note or "").strip() or None
+    if consent is not ReferralConsent.GIVEN and not consent_note:
+        word = "refused" if consent is ReferralConsent.REFUSED else "not asked"
+        raise FieldError("consent_note", f"Explain why consent was {word}")
+    referral = Referral(case_id=case.id, partner=chosen.code, partner_name=chosen.name, consent=consent,
+                        consent_note=consent_note, reason=(reason or "").strip() or None,
+                        status=ReferralStatus.PROPOSED, proposed_at=utcnow(), created_by_id=actor.id)
+    db.session.add(referral)
+    db.session.flush()
+    audit.record("case.referral_made", "case", case.id,
+                 details={"referral_id": referral.id, "partner": chosen.code, "consent": consent.value})
+    commit_case_change()
+    return referral
+
+
+def get_referral(case_id: int, referral_id: int) -> Referral:
+    """Return a case's referral or raise NotFound."""
+    referral = db.session.get(Referral, referral_id)
+    if referral is None or referral.case_id != case_id:
+        raise NotFound("There is no such referral")
+    return referral
+
+
+def change_referral_status(case_id: int, referral_id: int, actor: StaffUser, *, status: ReferralStatus,
+                           expected_version: int) -> Referral:
+    """Move a referral on (proposed, sent, accepted or declined), dating each step."""
+    case = case_for_change(case_id, actor)
+    referral = get_referral(case_id, referral_id)
+    if referral.version != expected_version:
+        raise StaleCase("Someone else changed this referral after you opened it. Check it and try again.")
+    if status not in TRANSITIONS[referral.status]:
+        raise FieldError("status", f"A {referral.status.label.lower()} referral cannot become {status.label.lower()}")
+    if status is ReferralStatus.SENT and referral.consent is not ReferralConsent.GIVEN:
+        known = next((p for p in partners() if p.code == referral.partner), None)
+        if known is None or known.consent_needed_to_send:
+            raise FieldError("status", f"The victim has not consented: a referral to {referral.partner_name} "
+                                       "cannot be sent without consent")
+    now = utcnow()
+    previous = referral.status
+    referral.status = status
+    if status is ReferralStatus.SENT:
+        referral.sent_at = now
+    elif status is ReferralStatus.ACCEPTED:
+        referral.accepted_at = now
+    else:
+        referral.declined_at = now
+    add_event(case, actor, "referral_status", f"Referral to {referral.partner_name}: {status.label.lower()}",
+              data={"referral_id": referral.id, "from": previous.value, "to": status.value})
+    audit.record("case.referral_status_changed", "case", case.id,
+                 details={"referral_id": referral.id, "from": previous.value, "to": status.value})
+    commit_case_change()
+    return referral
+
+
+@dataclass(frozen=True)
+class ReferralSummary:
+    """Only what the partner needs: who to contact and how, the risk, consent and the reason."""
+
+    referral: Referral
+    officer_name: str
+    victim_name: str
+    safe_contact: SafeContactRules
+    assessment: RiskAssessment | None
+    children_in_household: str
+    produced_at: datetime
+
+
+def referral_summary(case_id: int, referral_id: int, actor: StaffUser) -> ReferralSummary:
+    """Return the printable referral summary, auditing that it was produced."""
+    from app.services.cases import Forbidden, can_view
+
+    case = get_case(case_id)
+    if not can_view(case, actor):
+        raise Forbidden("You cannot see this case")
+    referral = get_referral(case_id, referral_id)
+    origin = next((link for link in case.active_links if link.origin), None) or next(iter(case.active_links), None)
+    answers = {}
+    if origin is not None:
+        from app.models import Report
+
+        report = db.session.get(Report, origin.report_id)
+        answers = report.answers or {} if report else {}
+    about = answers.get("about_you") if isinstance(answers.get("about_you"), dict) else {}
+    children = answers.get("children") if isinstance(answers.get("children"), dict) else {}
+    assessment = db.session.scalar(
+        select(RiskAssessment).where(RiskAssessment.case_id == case.id)
+        .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc()).limit(1)
+    )
+    officer = db.session.get(StaffUser, case.owner_id) if case.owner_id else actor
+    audit.record("case.referral_summary_viewed", "case", case.id, details={"referral_id": referral.id})
+    db.session.commit()
+    return ReferralSummary(
+        referral=referral,
+        officer_name=officer.name if officer else actor.name,
+        victim_name=(about.get("name") or "").strip() or "Not given",
+        safe_contact=safe_contact_for_case(case),
+        assessment=assessment,
+        children_in_household={"yes": "Yes", "no": "No"}.get(children.get("in_household"), "Not known"),
+        produced_at=utcnow(),
+    )

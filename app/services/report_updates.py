@@ -1,0 +1,107 @@
+"""A victim coming back to a report: sign in with reference and passphrase, see its status, add to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.domain.priority import Priority, ReportFacts, assess_priority, most_urgent, sla_due
+from app.domain.reference import normalise_reference
+from app.extensions import db
+from app.models import EvidenceFile, Report, ReportStatus, ReportUpdate
+from app.models.types import utcnow
+from app.services import audit, evidence
+from app.services.errors import ServiceError
+from app.services.passwords import verify_password
+from app.services.reports import incident_row
+
+
+class SignInFailed(ServiceError):
+    """One message for any wrong detail: it never says whether the reference exists."""
+
+
+def sign_in(reference: str, passphrase: str) -> int:
+    """The id of the report these details open; raises SignInFailed otherwise."""
+    normalised = normalise_reference(reference)
+    report = None
+    if normalised:
+        report = db.session.scalar(select(Report).where(Report.reference == normalised))
+    # Always verify, so an unknown reference takes as long as a wrong passphrase.
+    ok = verify_password(report.passphrase_hash if report is not None else None, passphrase)
+    if report is None or not ok:
+        raise SignInFailed("no match")
+    return report.id
+
+
+@dataclass(frozen=True)
+class Status:
+    reference: str
+    label: str
+    received_at: datetime
+    next_update: str
+
+
+def status(report_id: int) -> Status:
+    """Where the report is, in neutral words, and when the person should next hear."""
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise SignInFailed("gone")
+    label = ReportStatus(report.status).victim_label
+    if report.status is ReportStatus.CLOSED:
+        next_update = "This report is closed. You can still add to it, and we will look at what you add."
+    elif report.awaiting_triage and report.sla_due_at is not None:
+        local = report.sla_due_at.astimezone(ZoneInfo("Europe/London"))
+        due = local.strftime("%-d %B %Y at %-I:%M") + local.strftime("%p").lower()
+        next_update = f"We aim to look at it by {due}. We will only contact you in the ways you told us are safe."
+    else:
+        next_update = ("An officer will update you within 5 working days of any change, "
+                       "in the ways you told us are safe.")
+    return Status(report.reference, label, report.received_at, next_update)
+
+
+def add_to_report(report_id: int, incident: dict[str, Any] | None, uploads: list) -> ReportUpdate:
+    """Store new incidents and files as one update; the report goes back to the triage queue."""
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise SignInFailed("gone")
+    rows: list[EvidenceFile] = []
+    try:
+        for upload in uploads:
+            rows.append(evidence.check_and_store(upload, already=len(rows)))
+    except evidence.UploadRefused:
+        evidence.remove_stored([row.storage_key for row in rows])
+        raise
+    finally:
+        evidence.close_all(uploads)
+    try:
+        now = utcnow()
+        update = ReportUpdate(report_id=report.id, received_at=now,
+                              answers={"incidents": 1 if incident else 0, "files": len(rows)})
+        db.session.add(update)
+        db.session.flush()
+        if incident:
+            db.session.add(incident_row(incident, report_id=report.id, update_id=update.id))
+        for row in rows:
+            row.report_id = report.id
+            row.update_id = update.id
+            db.session.add(row)
+        facts = ReportFacts(is_victim_update=True, incident_count=1 if incident else 0)
+        priority = most_urgent(Priority(report.priority_rank), assess_priority(facts).priority)
+        report.priority_rank = priority.rank
+        reasons = assess_priority(facts).reasons
+        report.priority_reasons = list(dict.fromkeys([*(report.priority_reasons or []), *reasons]))
+        report.awaiting_triage = True
+        report.queued_at = now
+        report.sla_due_at = sla_due(now, priority)
+        audit.record("report.update", "report", report.id, actor_label="victim",
+                     details={"update_id": update.id, "incidents": 1 if incident else 0, "files": len(rows)})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        evidence.remove_stored([row.storage_key for row in rows])
+        raise
+    return update

@@ -1,0 +1,303 @@
+"""Triaging a report: claim it, read it whole, record a structured decision (THRIVE, grade, classification)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.models import (
+    EvidenceFile,
+    Grade,
+    Incident,
+    NextStep,
+    Person,
+    Report,
+    ReportStatus,
+    ReportUpdate,
+    Role,
+    StaffUser,
+    TriageDecision,
+)
+from app.models.types import utcnow
+from app.services import audit
+from app.services.errors import Conflict, NotFound, ServiceError
+
+
+class Classification(enum.StrEnum):
+    """What triage records the report as; a report may carry several (HOCR)."""
+
+    STALKING_S4A = "s4A"
+    STALKING_S2A = "s2A"
+    HARASSMENT_S4 = "s4"
+    HARASSMENT_S2 = "s2"
+    OTHER_OFFENCE = "other_offence"
+    NON_CRIME_DOMESTIC = "non_crime_domestic"
+    NO_OFFENCE = "no_offence"
+
+    @property
+    def label(self) -> str:
+        """The words on the decision form."""
+        return _CLASSIFICATION_LABELS[self]
+
+
+_CLASSIFICATION_LABELS = {
+    Classification.STALKING_S4A: "Stalking involving fear of violence or serious alarm or distress (s4A)",
+    Classification.STALKING_S2A: "Stalking (s2A)",
+    Classification.HARASSMENT_S4: "Harassment putting people in fear of violence (s4)",
+    Classification.HARASSMENT_S2: "Harassment (s2)",
+    Classification.OTHER_OFFENCE: "Another offence",
+    Classification.NON_CRIME_DOMESTIC: "Non-crime domestic incident",
+    Classification.NO_OFFENCE: "No offence",
+}
+STALKING = {Classification.STALKING_S2A, Classification.STALKING_S4A}
+HARASSMENT = {Classification.HARASSMENT_S2, Classification.HARASSMENT_S4}
+THRIVE = ("threat", "harm", "risk", "investigation", "vulnerability", "engagement")
+SAFEGUARDING = {"children": "Children at risk", "adult_at_risk": "Adult at risk"}
+GRADE_LABELS = {
+    Grade.EMERGENCY: "Emergency",
+    Grade.PRIORITY: "Priority",
+    Grade.SCHEDULED: "Scheduled",
+    Grade.RESOLUTION_WITHOUT_DEPLOYMENT: "Resolution without deployment",
+}
+NEXT_STEP_LABELS = {
+    NextStep.OFFICER_POOL: "Send to the officer pool",
+    NextStep.NAMED_OFFICER: "Assign to a named officer or VEO",
+    NextStep.REFER_ONLY: "Refer to a partner agency only",
+    NextStep.NO_FURTHER_ACTION: "No further action",
+}
+
+
+class ClaimedByOther(Conflict):
+    """Someone else has this report open for triage."""
+
+    def __init__(self, holder: str, claimed_at: datetime | None) -> None:
+        when = f" at {claimed_at.strftime('%H:%M')}" if claimed_at else ""
+        super().__init__(f"Opened by {holder}{when}. You cannot triage it until they finish or their claim expires.")
+        self.holder = holder
+        self.claimed_at = claimed_at
+
+
+class StaleReport(Conflict):
+    """The report changed (an update arrived) after the handler opened it."""
+
+    def __init__(self) -> None:
+        super().__init__("This report changed while you had it open: the victim added an update. "
+                         "Your decision has not been saved. Read the update, then make your decision again.")
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    """A triage decision as the form collected it."""
+
+    grade: Grade
+    classifications: tuple[Classification, ...]
+    next_step: NextStep
+    thrive: dict[str, str] = field(default_factory=dict)
+    safeguarding: tuple[str, ...] = ()
+    harassment_reason: str = ""
+    assigned_to_id: int | None = None
+    rationale: str = ""
+
+
+def decision_problems(decision: DecisionInput) -> dict[str, str]:
+    """Rules a decision must meet, as field -> message (empty when it is complete)."""
+    problems: dict[str, str] = {}
+    chosen = set(decision.classifications)
+    if not chosen:
+        problems["classifications"] = "Select at least one classification"
+    elif chosen & HARASSMENT and not chosen & STALKING and not decision.harassment_reason.strip():
+        # HOCR and the College of Policing: think stalking first; harassment only with a reason.
+        problems["harassment_reason"] = "Explain why this is harassment rather than stalking"
+    if Classification.NO_OFFENCE in chosen and len(chosen) > 1:
+        problems["classifications"] = "Select no offence on its own, or remove it"
+    if decision.next_step is NextStep.NAMED_OFFICER and decision.assigned_to_id is None:
+        problems["assigned_to"] = "Select the officer or VEO to assign the report to"
+    if decision.next_step is NextStep.NO_FURTHER_ACTION and not decision.rationale.strip():
+        problems["rationale"] = "Explain why no further action is needed"
+    return problems
+
+
+def _claim_minutes() -> timedelta:
+    return timedelta(minutes=current_app.config["TRIAGE_CLAIM_MINUTES"])
+
+
+def _holder_conflict(report: Report, now: datetime) -> ClaimedByOther:
+    holder = db.session.get(StaffUser, report.claimed_by_id) if report.claimed_by_id else None
+    return ClaimedByOther(short_name(holder.name) if holder else "another handler", report.claimed_at)
+
+
+def short_name(name: str) -> str:
+    """'Alex Morgan' -> 'A. Morgan', the way a claim is shown to colleagues."""
+    parts = name.split()
+    return f"{parts[0][0]}. {' '.join(parts[1:])}" if len(parts) > 1 else name
+
+
+def claim_report(report_id: int, handler_id: int, *, now: datetime | None = None) -> Report:
+    """Open a report for triage: claim it atomically, unless someone else holds a live claim."""
+    now = now or utcnow()
+    # One conditional UPDATE: the database decides the race (row lock on PostgreSQL, one writer on SQLite).
+    result = db.session.execute(
+        update(Report)
+        .where(Report.id == report_id, Report.awaiting_triage.is_(True),
+               or_(Report.claimed_by_id.is_(None), Report.claim_expires_at < now, Report.claimed_by_id == handler_id))
+        .values(claimed_by_id=handler_id, claimed_at=now, claim_expires_at=now + _claim_minutes())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        report = db.session.get(Report, report_id)
+        if report is None:
+            raise NotFound("No such report")
+        if not report.awaiting_triage:
+            raise Conflict("This report has already been triaged")
+        raise _holder_conflict(report, now)
+    audit.record("triage.claim", "report", report_id)
+    db.session.commit()
+    report = db.session.get(Report, report_id)
+    db.session.refresh(report)
+    return report
+
+
+def release_claim(report_id: int, handler_id: int) -> None:
+    """Give a report back to the queue without deciding."""
+    result = db.session.execute(
+        update(Report).where(Report.id == report_id, Report.claimed_by_id == handler_id)
+        .values(claimed_by_id=None, claimed_at=None, claim_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        audit.record("triage.release", "report", report_id)
+    db.session.commit()
+
+
+def holds_claim(report: Report, handler_id: int, now: datetime | None = None) -> bool:
+    """Say whether this handler holds a live claim on the report."""
+    now = now or utcnow()
+    return (report.claimed_by_id == handler_id and report.claim_expires_at is not None
+            and report.claim_expires_at >= now)
+
+
+def latest_update_id(report_id: int) -> int:
+    """The newest update's id (0 if none), so a decision can tell an update arrived after the page was shown."""
+    return db.session.scalar(select(func.coalesce(func.max(ReportUpdate.id), 0))
+                             .where(ReportUpdate.report_id == report_id)) or 0
+
+
+def assignable_officers() -> list[StaffUser]:
+    """Active officers and VEOs a report can be assigned to by name."""
+    return list(db.session.scalars(
+        select(StaffUser).where(StaffUser.role == Role.OFFICER, StaffUser.active.is_(True)).order_by(StaffUser.name)
+    ))
+
+
+def record_decision(report_id: int, handler_id: int, decision: DecisionInput, *, seen_version: int,
+                    seen_update_id: int, now: datetime | None = None) -> TriageDecision:
+    """Save a triage decision, unless the report changed since the handler saw it or someone else holds it."""
+    now = now or utcnow()
+    problems = decision_problems(decision)
+    if problems:
+        raise ServiceError(next(iter(problems.values())))
+    report = db.session.scalar(select(Report).where(Report.id == report_id).with_for_update()
+                              .execution_options(populate_existing=True))
+    if report is None:
+        raise NotFound("No such report")
+    if not report.awaiting_triage:
+        db.session.rollback()
+        raise Conflict("This report has already been triaged")
+    claim_live = report.claimed_by_id is not None and report.claim_expires_at is not None \
+        and report.claim_expires_at >= now
+    if claim_live and report.claimed_by_id != handler_id:
+        conflict = _holder_conflict(report, now)
+        db.session.rollback()
+        raise conflict
+    if report.version != seen_version or latest_update_id(report_id) != seen_update_id:
+        db.session.rollback()
+        raise StaleReport
+    if decision.assigned_to_id is not None:
+        officer = db.session.get(StaffUser, decision.assigned_to_id)
+        if officer is None or officer.role != Role.OFFICER or not officer.active:
+            db.session.rollback()
+            raise ServiceError("Select an active officer or VEO")
+    named = decision.next_step is NextStep.NAMED_OFFICER
+    row = TriageDecision(
+        report_id=report.id, decided_by_id=handler_id, decided_at=now, report_version=seen_version,
+        thrive={key: (decision.thrive.get(key) or "").strip() for key in THRIVE},
+        grade=decision.grade, classifications=[c.value for c in decision.classifications],
+        safeguarding=list(decision.safeguarding), next_step=decision.next_step,
+        assigned_to_id=decision.assigned_to_id if named else None,
+        rationale=decision.rationale.strip() or None,
+        details={"harassment_reason": decision.harassment_reason.strip()} if decision.harassment_reason.strip() else {},
+    )
+    db.session.add(row)
+    for pending in db.session.scalars(select(ReportUpdate).where(ReportUpdate.report_id == report.id,
+                                                                 ReportUpdate.triaged.is_(False))):
+        pending.triaged = True
+    report.awaiting_triage = False
+    report.claimed_by_id = None
+    report.claimed_at = None
+    report.claim_expires_at = None
+    if decision.next_step in (NextStep.OFFICER_POOL, NextStep.NAMED_OFFICER):
+        report.status = ReportStatus.WITH_OFFICER
+    else:
+        report.status = ReportStatus.CLOSED
+    try:
+        db.session.flush()
+        if decision.next_step in (NextStep.OFFICER_POOL, NextStep.NAMED_OFFICER):
+            from app.services.cases import open_case_from_triage
+
+            open_case_from_triage(report, row)
+        audit.record("triage.decision", "report", report.id, details={
+            "decision_id": row.id, "grade": decision.grade.value, "next_step": decision.next_step.value,
+            "classifications": [c.value for c in decision.classifications],
+            "assigned_to_id": row.assigned_to_id,
+        })
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleReport from None
+    return row
+
+
+@dataclass(frozen=True)
+class ReportForTriage:
+    """Everything on the triage screen: the report and its rows, in the order the screen shows them."""
+
+    report: Report
+    people: list[Person]
+    incidents: list[Incident]
+    evidence: list[EvidenceFile]
+    updates: list[ReportUpdate]
+    decisions: list[TriageDecision]
+    taken_by: StaffUser | None
+    claimed_by: StaffUser | None
+    latest_update_id: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def view_report(report_id: int, *, purpose: str = "view") -> ReportForTriage:
+    """Load a report for a staff member to read, and write the audit event for the view."""
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise NotFound("No such report")
+    people = list(db.session.scalars(select(Person).where(Person.report_id == report_id).order_by(Person.id)))
+    incidents = list(db.session.scalars(select(Incident).where(Incident.report_id == report_id)
+                                        .order_by(Incident.sort_date.is_(None), Incident.sort_date, Incident.id)))
+    evidence = list(db.session.scalars(select(EvidenceFile).where(EvidenceFile.report_id == report_id)
+                                       .order_by(EvidenceFile.id)))
+    updates = list(db.session.scalars(select(ReportUpdate).where(ReportUpdate.report_id == report_id)
+                                      .order_by(ReportUpdate.received_at.desc(), ReportUpdate.id.desc())))
+    decisions = list(db.session.scalars(select(TriageDecision).where(TriageDecision.report_id == report_id)
+                                        .order_by(TriageDecision.decided_at.desc())))
+    taken_by = db.session.get(StaffUser, report.taken_by_id) if report.taken_by_id else None
+    claimed_by = db.session.get(StaffUser, report.claimed_by_id) if report.claimed_by_id else None
+    audit.record("report.view", "report", report_id, details={"purpose": purpose})
+    db.session.commit()
+    return ReportForTriage(report, people, incidents, evidence, updates, decisions, taken_by, claimed_by,
+                           max((u.id for u in updates), default=0))

@@ -1,0 +1,152 @@
+"""A call handler signs in (real TOTP) and triages a report end to end; every staff page is axe-clean."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Channel, Report, ReportStatus, Role, TriageDecision
+from tests.staff_fixtures import browser_sign_in, make_enrolled_staff
+
+ANSWERS = {
+    "danger": "no",
+    "reporter": {"role": "self"},
+    "criteria": {"occasions": "more", "unwanted": "yes", "feelings": ["afraid_of_violence"]},
+    "behaviours": {"selected": ["following", "threats", "messages"], "frequency": "daily", "increasing": "yes",
+                   "most_recent": "yesterday"},
+    "incidents": [
+        {"id": "a1", "when": "about March 2025", "sort_date": "2025-03-01", "what": "Waited outside my work",
+         "where": "Outside work", "witnesses": "A colleague", "evidence": "Doorbell footage"},
+        {"id": "a2", "when": "2 May 2025", "sort_date": "2025-05-02", "what": "Sent 40 messages in one night",
+         "where": "WhatsApp", "witnesses": "", "evidence": "Screenshots"},
+    ],
+    "suspect": {"relationship": "ex_partner", "name": "Mark Example", "age_or_dob": "about 40"},
+    "children": {"in_household": "yes", "ages": "6", "concerns": "yes"},
+    "about_you": {"name": "Zofia Nowak"},
+    "contact": {"safe": "some_ways", "ways": ["call"], "phone": "07700 900123", "voicemail": "no",
+                "safe_times": "Weekdays 9am to 3pm", "code_word": "bluebell", "accounts_accessed": "yes"},
+}
+
+
+@pytest.fixture
+def report_and_handler(live_app, site):
+    """A submitted online report (through the journey's own submission) and an enrolled call handler."""
+    from app.services.reports import submit_report
+
+    with live_app.app_context():
+        report = submit_report(ANSWERS, channel=Channel.ONLINE, submission_key=secrets.token_hex(16))
+        handler = make_enrolled_staff(role=Role.CALL_HANDLER, name="Casey Handler")
+        make_enrolled_staff(role=Role.OFFICER, name="Olu Officer", is_veo=True)
+        yield report.id, report.reference, handler
+        db.session.remove()
+
+
+def test_call_handler_triages_a_report_end_to_end(page, site, live_app, axe_check, screenshot, report_and_handler):
+    report_id, reference, handler = report_and_handler
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto(f"{site}/staff/triage")  # not signed in: sent to sign in
+    assert page.get_by_role("heading", name="Sign in").is_visible()
+    axe_check(page, "sign in")
+    page.get_by_label("Email address").fill(handler.email)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_label("Security code").fill("000000")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.title().startswith("Error: Sign in")
+    assert page.get_by_role("alert").get_by_text("The email address, password or security code is not right").is_visible()
+    axe_check(page, "sign in with an error")
+
+    browser_sign_in(page, site, handler)
+    assert page.get_by_text("Signed in as Casey Handler").is_visible()
+    axe_check(page, "staff home")
+
+    page.get_by_role("link", name="Triage queue").first.click()
+    assert page.get_by_role("heading", name="Triage queue").is_visible()
+    row = page.get_by_role("row").filter(has_text=reference)
+    assert row.get_by_text("High").is_visible() and row.get_by_text("threats of violence").is_visible()
+    assert re.search(r"Due in \d+ hr", row.inner_text())
+    axe_check(page, "triage queue")
+    screenshot(page, "triage-queue-desktop")
+
+    page.get_by_label("Channel").select_option("phone")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.get_by_text("No reports match these filters").is_visible()
+    assert "channel=phone" in page.url and reference not in page.url
+    axe_check(page, "filtered queue")
+    page.get_by_role("link", name="Clear filters").click()
+
+    page.get_by_role("link", name=reference).click()
+    main = page.locator("main").inner_text()
+    assert main.index("Safe contact rules") < main.index("Criteria")
+    assert page.get_by_text("No voicemail: do not leave messages").is_visible()
+    assert page.get_by_text("Waited outside my work").is_visible()
+    axe_check(page, "report")
+
+    page.get_by_role("button", name="Triage this report").click()
+    assert page.get_by_role("heading", name="Triage decision").is_visible()
+    axe_check(page, "report with decision form")
+    screenshot(page, "triage-report-desktop")
+
+    page.get_by_label("Harassment (s2)").check()
+    page.get_by_role("button", name="Save decision").click()
+    assert page.title().startswith("Error: Triage a report")
+    assert page.get_by_role("link", name="Select a grade").is_visible()
+    assert page.get_by_role("link", name="Explain why this is harassment rather than stalking").is_visible()
+    axe_check(page, "decision with errors")
+
+    page.get_by_label("Threat", exact=True).fill("Ex-partner, fixated; threats to hurt her")
+    page.get_by_label("Priority", exact=True).check()
+    page.get_by_label("Harassment (s2)").uncheck()
+    page.get_by_label("Stalking involving fear of violence or serious alarm or distress (s4A)").check()
+    page.get_by_label("Children at risk").check()
+    page.get_by_label("Assign to a named officer or VEO").check()
+    page.get_by_label("Officer or VEO").select_option(label="Olu Officer (VEO)")
+    page.get_by_role("button", name="Save decision").click()
+
+    assert page.get_by_text("Decision saved. The report has left the queue.").is_visible()
+    assert page.get_by_role("link", name=reference).count() == 0
+    axe_check(page, "queue after decision")
+
+    with live_app.app_context():
+        report = db.session.get(Report, report_id)
+        decision = db.session.scalar(select(TriageDecision).where(TriageDecision.report_id == report_id))
+        assert not report.awaiting_triage and report.status is ReportStatus.WITH_OFFICER
+        assert decision.classifications == ["s4A"] and decision.safeguarding == ["children"]
+        db.session.remove()
+
+    page.get_by_role("link", name="Phone report").first.click()
+    assert page.get_by_role("heading", name="Enter a report taken by phone").is_visible()
+    axe_check(page, "phone report form")
+    page.get_by_role("button", name="Save report and send to triage").click()
+    assert page.title().startswith("Error: Enter a report taken by phone")
+    axe_check(page, "phone report form with errors")
+
+
+def test_staff_pages_are_axe_clean_at_320px(phone_page, site, axe_check, screenshot, report_and_handler):
+    report_id, reference, handler = report_and_handler
+    page = phone_page
+
+    page.goto(f"{site}/staff/sign-in")
+    axe_check(page, "sign in at 320px")
+    browser_sign_in(page, site, handler)
+    axe_check(page, "staff home at 320px")
+    page.goto(f"{site}/staff/triage")
+    axe_check(page, "queue at 320px")
+    screenshot(page, "triage-queue-320px")
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("button", name="Triage this report").click()
+    axe_check(page, "report and decision form at 320px")
+    page.get_by_role("button", name="Save decision").click()
+    axe_check(page, "decision errors at 320px")
+    page.goto(f"{site}/staff/triage/phone-report")
+    axe_check(page, "phone report at 320px")
+    page.goto(f"{site}/staff/change-password")
+    axe_check(page, "change password at 320px")
+    page.goto(f"{site}/staff/sign-out")
+    axe_check(page, "sign out at 320px")
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_text("You have signed out.").is_visible()

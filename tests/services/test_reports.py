@@ -1,0 +1,48 @@
+"""submit_report: the shared submission used by the online journey and the phone form."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Channel, Incident, Person, PersonMatchKey, Report
+from app.services import reports
+from tests.factories import make_report, make_staff
+
+ANSWERS = {
+    "danger": "no",
+    "behaviours": {"selected": ["violence"], "most_recent": "yesterday"},
+    "incidents": [{"id": "a", "when": "about March 2025", "sort_date": "2025-03-01", "what": "Hit me"}],
+    "suspect": {"name": "Alex Smith", "postcode": "NT1 2AB", "relationship": "ex_partner"},
+    "about_you": {"name": "Sam Jones", "date_of_birth": "1990-01-02"},
+}
+
+
+def test_a_lost_race_on_the_submission_key_returns_the_first_report(app_ctx, monkeypatch):
+    first = make_report(submission_key="s" * 64)
+    # Simulate the second request having checked before the first committed.
+    monkeypatch.setattr(reports, "_existing", lambda key, _calls=[]: (_calls.append(1), None)[1] if not _calls
+                        else db.session.scalar(select(Report).where(Report.submission_key == key)))
+    again = reports.submit_report(ANSWERS, channel=Channel.ONLINE, submission_key="s" * 64)
+    assert again.id == first.id
+    assert db.session.scalar(select(func.count(Report.id))) == 1
+    assert db.session.scalar(select(func.count(Person.id))) == 0
+
+
+def test_phone_report_records_who_took_it_and_computes_priority(app_ctx):
+    handler = make_staff()
+    report = reports.submit_report(ANSWERS, channel=Channel.PHONE, taken_by=handler, submission_key="p" * 64)
+    assert report.taken_by_id == handler.id and report.channel is Channel.PHONE
+    # Violence yesterday: urgent, with reasons, due within the hour.
+    assert report.priority_rank == 1 and "violence used" in report.priority_reasons
+    assert (report.sla_due_at - report.received_at).total_seconds() == 3600
+    assert db.session.scalar(select(Incident)).when_text == "about March 2025"
+    assert db.session.scalar(select(func.count(PersonMatchKey.id))) >= 2
+
+
+def test_repeat_suspect_raises_priority(app_ctx):
+    calm = {"suspect": {"name": "Alex Smith", "postcode": "NT1 2AB"}}
+    first = reports.submit_report(calm, channel=Channel.ONLINE, submission_key="1" * 64)
+    assert first.priority_rank == 3
+    second = reports.submit_report(calm, channel=Channel.ONLINE, submission_key="2" * 64)
+    assert "repeat suspect" in second.priority_reasons and second.priority_rank == 2
