@@ -70,6 +70,16 @@ class Config:
 
     # Victim journey.
     DRAFT_IDLE_MINUTES = _env_int("DRAFT_IDLE_MINUTES", 30)
+    # A draft saved with a return code and passphrase is kept this long, then deleted.
+    SAVED_DRAFT_DAYS = _env_int("SAVED_DRAFT_DAYS", 30)
+    EVIDENCE_MAX_FILE_MB = _env_int("EVIDENCE_MAX_FILE_MB", 20)
+    EVIDENCE_MAX_FILES = _env_int("EVIDENCE_MAX_FILES", 10)
+    # Resuming a draft, adding to a report or checking its status: per client, and per code or reference.
+    LATER_RATE_LIMIT_CLIENT = _env("LATER_RATE_LIMIT_CLIENT", "20 per hour")
+    LATER_RATE_LIMIT_CODE = _env("LATER_RATE_LIMIT_CODE", "5 per 15 minutes")
+    # Key for the hashes repeat matching uses; unset, it is derived from SECRET_KEY. Set it so that
+    # rotating SECRET_KEY does not break matching against older reports.
+    MATCHING_KEY = _env("MATCHING_KEY")
     # Staff.
     STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 15)
     # Sign-in: failures lock an account for a while; failures are also rate-limited per account and per client.

@@ -64,6 +64,12 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
 
+    from app.domain import uk_time
+
+    # Times are stored in UTC and always shown on the UK clock.
+    app.jinja_env.filters.update(uk_datetime=uk_time.uk_datetime, uk_date=uk_time.uk_date,
+                                 uk_short=uk_time.uk_short, uk_clock=uk_time.uk_clock)
+
     from app.branding import branding
 
     app.context_processor(lambda: {"force": branding(app.config)})
@@ -89,12 +95,12 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.cases import bp as cases_bp
     from app.ops.routes import bp as ops_bp
     from app.public import bp as public_bp
+    from app.triage import bp as triage_bp
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(ops_bp)
-    from app.auth import bp as auth_bp; app.register_blueprint(auth_bp)  # noqa: E702
-    from app.admin import bp as admin_bp; app.register_blueprint(admin_bp)  # noqa: E702
-    from app.triage import bp as triage_bp; app.register_blueprint(triage_bp)  # noqa: E702
-    from app.cases import bp as cases_bp; app.register_blueprint(cases_bp)  # noqa: E702, I001
+    for blueprint in (public_bp, ops_bp, auth_bp, admin_bp, triage_bp, cases_bp):
+        app.register_blueprint(blueprint)

@@ -27,7 +27,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, StopValid
 
 from app.domain.behaviours import Behaviour
 from app.domain.criteria import DailyLifeChange, FearCount, Feeling, Occasions, Relationship, Unwanted
-from app.public.approx_dates import parse_approximate_date
+from app.domain.approx_dates import parse_approximate_date
 
 SHORT = 200
 MEDIUM = 1_000

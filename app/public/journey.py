@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 from functools import wraps
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import abort, g, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
@@ -18,6 +17,7 @@ from markupsafe import Markup
 from app.domain.behaviours import Behaviour
 from app.domain.criteria import CriteriaAnswers, DailyLifeChange, FearCount, Feeling, Occasions, Relationship, Unwanted
 from app.domain.criteria import assess as assess_criteria
+from app.domain.uk_time import uk_datetime
 from app.extensions import db
 from app.models import Channel, Report
 from app.public import bp, forms
@@ -91,8 +91,7 @@ def _limit(field) -> int | None:
 @bp.app_template_global()
 def local_time(moment) -> str:
     """A UTC time as UK clock time in words, e.g. '25 November 2026 at 3:05pm'."""
-    local = moment.astimezone(ZoneInfo("Europe/London"))
-    return local.strftime("%-d %B %Y at %-I:%M") + local.strftime("%p").lower()
+    return uk_datetime(moment)
 
 
 @bp.app_template_global()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from app.domain.priority import Priority, ReportFacts, assess_priority, most_urgent, sla_due
 from app.domain.reference import normalise_reference
+from app.domain.uk_time import uk_datetime
 from app.extensions import db
 from app.models import EvidenceFile, Report, ReportStatus, ReportUpdate
 from app.models.types import utcnow
@@ -54,8 +54,7 @@ def status(report_id: int) -> Status:
     if report.status is ReportStatus.CLOSED:
         next_update = "This report is closed. You can still add to it, and we will look at what you add."
     elif report.awaiting_triage and report.sla_due_at is not None:
-        local = report.sla_due_at.astimezone(ZoneInfo("Europe/London"))
-        due = local.strftime("%-d %B %Y at %-I:%M") + local.strftime("%p").lower()
+        due = uk_datetime(report.sla_due_at)
         next_update = f"We aim to look at it by {due}. We will only contact you in the ways you told us are safe."
     else:
         next_update = ("An officer will update you within 5 working days of any change, "

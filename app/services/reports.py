@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.domain.approx_dates import parse_approximate_date
 from app.domain.behaviours import Behaviour
 from app.domain.criteria import Feeling
 from app.domain.matching import keyed_hash, match_keys
@@ -26,16 +27,10 @@ ANSWERS_VERSION = 1
 
 
 def match_secret() -> bytes:
-    """The key for matching hashes, derived from SECRET_KEY so it is never the signing key itself."""
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"person-match-keys", hashlib.sha256).digest()
-
-
-def parse_approximate_date(text: str, today: date | None = None) -> date | None:
-    """The earliest date approximate words can mean (see app/public/approx_dates.py)."""
-    # Imported here: app.public imports this module, so a top-level import would be circular.
-    from app.public.approx_dates import parse_approximate_date as parse
-
-    return parse(text, today)
+    """The key for matching hashes: MATCHING_KEY, else derived from SECRET_KEY (never the signing key itself)."""
+    # A separate MATCHING_KEY lets a force rotate SECRET_KEY without losing every repeat match.
+    base = current_app.config.get("MATCHING_KEY") or current_app.config["SECRET_KEY"]
+    return hmac.new(base.encode(), b"person-match-keys", hashlib.sha256).digest()
 
 
 def _parse_date(value: Any) -> date | None:

@@ -1,8 +1,7 @@
 """Approximate dates as victims give them ("about March 2025", "last summer") turned into a sort date.
 
 Pure rules (no Flask): the earliest date the words can mean, so an incident log sorts sensibly;
-None when the words cannot be read, which is still a valid answer. Belongs in app/domain once
-that package takes it.
+None when the words cannot be read, which is still a valid answer.
 """
 
 from __future__ import annotations
