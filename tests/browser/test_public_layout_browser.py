@@ -97,3 +97,25 @@ def test_keyboard_only_reaches_start_now(page, site):
         "rgb(255, 221, 0)", "rgb(0, 120, 60)")
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: url != site + "/")
+
+
+def test_back_after_exit_shows_no_answers(page, site, neutral_site):
+    page.goto(site + "/")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()  # staying safe
+    page.get_by_label("It is happening to me").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("So many times I have lost count").check()
+    page.get_by_role("button", name="Exit this page").first.click()
+    page.wait_for_url(neutral_site)
+
+    # Back through every page the person saw: none may show an answer they gave.
+    for _ in range(4):
+        page.go_back()
+        page.wait_for_load_state()
+        if not page.url.startswith(site):
+            break
+        # Pages re-fetch (no-store, no session) and the browser restores no form state (autocomplete off).
+        assert page.locator("input:checked").count() == 0, f"an answer is showing again on {page.url}"
