@@ -25,9 +25,9 @@ from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectMu
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
+from app.domain.approx_dates import parse_approximate_date
 from app.domain.behaviours import Behaviour
 from app.domain.criteria import DailyLifeChange, FearCount, Feeling, Occasions, Relationship, Unwanted
-from app.domain.approx_dates import parse_approximate_date
 
 SHORT = 200
 MEDIUM = 1_000

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.domain.approx_dates import parse_approximate_date
 from app.extensions import db
 from app.models import Draft
 from app.models.types import utcnow
-from app.domain.approx_dates import parse_approximate_date
 from app.services import drafts
 
 TODAY = date(2025, 6, 18)  # a Wednesday
