@@ -97,6 +97,7 @@ def browser_sign_in(page, base_url: str, user: StaffUser, *, password: str = DEF
     """Sign in through the real page in a browser, by visible labels, with the current TOTP code."""
     page.goto(f"{base_url}/staff/sign-in")
     page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Security code").fill(current_code(user.totp_secret))
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/staff/sign-in" not in url)

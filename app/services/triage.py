@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
@@ -28,6 +29,8 @@ from app.models import (
 from app.models.types import utcnow
 from app.services import audit
 from app.services.errors import Conflict, NotFound, ServiceError
+
+LOCAL_TIME = ZoneInfo("Europe/London")  # claim times are shown to staff as UK clock time
 
 
 class Classification(enum.StrEnum):
@@ -78,7 +81,7 @@ class ClaimedByOther(Conflict):
     """Someone else has this report open for triage."""
 
     def __init__(self, holder: str, claimed_at: datetime | None) -> None:
-        when = f" at {claimed_at.strftime('%H:%M')}" if claimed_at else ""
+        when = f" at {claimed_at.astimezone(LOCAL_TIME):%H:%M}" if claimed_at else ""
         super().__init__(f"Opened by {holder}{when}. You cannot triage it until they finish or their claim expires.")
         self.holder = holder
         self.claimed_at = claimed_at

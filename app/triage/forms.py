@@ -93,10 +93,13 @@ class DecisionForm(FlaskForm):
             SelectChoice(str(o.id), f"{o.name}{' (VEO)' if o.is_veo else ''}") for o in officers]
 
     def to_input(self) -> DecisionInput:
+        grade = next((g for g in Grade if g.value == self.grade.data), None)
+        next_step = next((n for n in NextStep if n.value == self.next_step.data), None)
         return DecisionInput(
-            grade=Grade(self.grade.data),
-            classifications=tuple(Classification(c) for c in self.classifications.data or []),
-            next_step=NextStep(self.next_step.data),
+            grade=grade,  # type: ignore[arg-type]  (None only while the form is invalid)
+            classifications=tuple(Classification(c) for c in self.classifications.data or []
+                                  if c in Classification._value2member_map_),
+            next_step=next_step,  # type: ignore[arg-type]
             thrive={name: self[name].data or "" for name in ("threat", "harm", "risk", "investigation",
                                                              "vulnerability", "engagement")},
             safeguarding=tuple(self.safeguarding.data or ()),
@@ -106,11 +109,9 @@ class DecisionForm(FlaskForm):
         )
 
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
-            if not (self.classifications.data or []):
-                self.classifications.errors = [*self.classifications.errors, "Select at least one classification"]
-            return False
+        valid = super().validate(extra_validators)
+        # The decision rules run even when a field is missing, so every problem shows at once.
         problems = decision_problems(self.to_input())
         for name, message in problems.items():
             self[name].errors = [*self[name].errors, message]
-        return not problems
+        return valid and not problems

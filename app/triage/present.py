@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.domain.behaviours import Behaviour
 from app.domain.criteria import DailyLifeChange, FearCount, Feeling, Occasions, Relationship, Unwanted
@@ -20,6 +22,13 @@ EVIDENCE = {"screenshots": "Screenshots or photos", "messages": "Messages, email
             "call_logs": "Call logs or voicemails", "footage": "Doorbell, CCTV or video", "witnesses": "Witnesses",
             "diary": "A diary or notes", "gifts": "Gifts or things left", "other": "Something else"}
 NOT_PROVIDED = "Not provided"
+# Stored in UTC; staff in England and Wales read clock time, summer time included.
+LOCAL = ZoneInfo("Europe/London")
+
+
+def local_time(value: datetime | None, fmt: str = "%-d %b %Y %H:%M") -> str:
+    """A UTC timestamp as UK clock time, e.g. '2 Mar 2026 14:02'."""
+    return value.astimezone(LOCAL).strftime(fmt) if value is not None else ""
 
 
 def _enum(cls: type[StrEnum]) -> Callable[[Any], str]:

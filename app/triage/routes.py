@@ -17,9 +17,10 @@ from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.safe_contact import safe_contact_rules
 from app.triage import bp
 from app.triage.forms import DecisionForm, QueueFilterForm
-from app.triage.present import answer_sections
+from app.triage.present import answer_sections, local_time
 
 TRIAGE_ROLES = (Role.CALL_HANDLER, Role.SUPERVISOR)
+bp.add_app_template_filter(local_time, "staff_time")
 
 
 @bp.get("")
@@ -60,7 +61,8 @@ def _render_report(report_id: int, *, form: DecisionForm | None = None, conflict
             form.seen_update.data = str(data.latest_update_id)
     holder = None
     if claim_live and not mine and data.claimed_by is not None:
-        holder = f"Opened by {triage_service.short_name(data.claimed_by.name)} at {report.claimed_at:%H:%M}"
+        opened_at = local_time(report.claimed_at, "%H:%M")
+        holder = f"Opened by {triage_service.short_name(data.claimed_by.name)} at {opened_at}"
     return render_template(
         "triage/report.html", data=data, report=report, rules=safe_contact_rules(report.answers),
         sections=answer_sections(report.answers), repeats=repeats_service.possible_repeats(report.id),

@@ -6,6 +6,7 @@ import re
 import secrets
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
@@ -50,52 +51,56 @@ def test_call_handler_triages_a_report_end_to_end(page, site, live_app, axe_chec
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{site}/staff/triage")  # not signed in: sent to sign in
-    assert page.get_by_role("heading", name="Sign in").is_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     axe_check(page, "sign in")
     page.get_by_label("Email address").fill(handler.email)
-    page.get_by_label("Password").fill("not the password")
+    page.get_by_label("Password", exact=True).fill("not the password")
     page.get_by_label("Security code").fill("000000")
     page.get_by_role("button", name="Sign in").click()
-    assert page.title().startswith("Error: Sign in")
-    assert page.get_by_role("alert").get_by_text("The email address, password or security code is not right").is_visible()
+    expect(page).to_have_title(re.compile(r"^Error: Sign in"))
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_text("The email address, password or security code is not right")).to_be_visible()
     axe_check(page, "sign in with an error")
 
     browser_sign_in(page, site, handler)
-    assert page.get_by_text("Signed in as Casey Handler").is_visible()
+    expect(page.get_by_text("Signed in as Casey Handler")).to_be_visible()
     axe_check(page, "staff home")
 
     page.get_by_role("link", name="Triage queue").first.click()
-    assert page.get_by_role("heading", name="Triage queue").is_visible()
+    expect(page.get_by_role("heading", name="Triage queue")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=reference)
-    assert row.get_by_text("High").is_visible() and row.get_by_text("threats of violence").is_visible()
+    expect(row.get_by_text("High")).to_be_visible()
+    expect(row.get_by_text("threats of violence")).to_be_visible()
     assert re.search(r"Due in \d+ hr", row.inner_text())
     axe_check(page, "triage queue")
     screenshot(page, "triage-queue-desktop")
 
     page.get_by_label("Channel").select_option("phone")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.get_by_text("No reports match these filters").is_visible()
+    page.wait_for_url(re.compile("channel=phone"))
+    expect(page.get_by_text("No reports match these filters")).to_be_visible()
     assert "channel=phone" in page.url and reference not in page.url
     axe_check(page, "filtered queue")
     page.get_by_role("link", name="Clear filters").click()
 
     page.get_by_role("link", name=reference).click()
+    expect(page.get_by_role("heading", name="Triage a report")).to_be_visible()
     main = page.locator("main").inner_text()
     assert main.index("Safe contact rules") < main.index("Criteria")
-    assert page.get_by_text("No voicemail: do not leave messages").is_visible()
-    assert page.get_by_text("Waited outside my work").is_visible()
+    expect(page.get_by_text("No voicemail: do not leave messages")).to_be_visible()
+    expect(page.get_by_text("Waited outside my work")).to_be_visible()
     axe_check(page, "report")
 
     page.get_by_role("button", name="Triage this report").click()
-    assert page.get_by_role("heading", name="Triage decision").is_visible()
+    expect(page.get_by_role("heading", name="Triage decision")).to_be_visible()
     axe_check(page, "report with decision form")
     screenshot(page, "triage-report-desktop")
 
     page.get_by_label("Harassment (s2)").check()
     page.get_by_role("button", name="Save decision").click()
-    assert page.title().startswith("Error: Triage a report")
-    assert page.get_by_role("link", name="Select a grade").is_visible()
-    assert page.get_by_role("link", name="Explain why this is harassment rather than stalking").is_visible()
+    expect(page).to_have_title(re.compile(r"^Error: Triage a report"))
+    expect(page.get_by_role("link", name="Select a grade")).to_be_visible()
+    expect(page.get_by_role("link", name="Explain why this is harassment rather than stalking")).to_be_visible()
     axe_check(page, "decision with errors")
 
     page.get_by_label("Threat", exact=True).fill("Ex-partner, fixated; threats to hurt her")
@@ -104,10 +109,10 @@ def test_call_handler_triages_a_report_end_to_end(page, site, live_app, axe_chec
     page.get_by_label("Stalking involving fear of violence or serious alarm or distress (s4A)").check()
     page.get_by_label("Children at risk").check()
     page.get_by_label("Assign to a named officer or VEO").check()
-    page.get_by_label("Officer or VEO").select_option(label="Olu Officer (VEO)")
+    page.get_by_label("Officer or VEO", exact=True).select_option(label="Olu Officer (VEO)")
     page.get_by_role("button", name="Save decision").click()
 
-    assert page.get_by_text("Decision saved. The report has left the queue.").is_visible()
+    expect(page.get_by_text("Decision saved. The report has left the queue.")).to_be_visible()
     assert page.get_by_role("link", name=reference).count() == 0
     axe_check(page, "queue after decision")
 
@@ -119,15 +124,15 @@ def test_call_handler_triages_a_report_end_to_end(page, site, live_app, axe_chec
         db.session.remove()
 
     page.get_by_role("link", name="Phone report").first.click()
-    assert page.get_by_role("heading", name="Enter a report taken by phone").is_visible()
+    expect(page.get_by_role("heading", name="Enter a report taken by phone")).to_be_visible()
     axe_check(page, "phone report form")
     page.get_by_role("button", name="Save report and send to triage").click()
-    assert page.title().startswith("Error: Enter a report taken by phone")
+    expect(page).to_have_title(re.compile(r"^Error: Enter a report taken by phone"))
     axe_check(page, "phone report form with errors")
 
 
 def test_staff_pages_are_axe_clean_at_320px(phone_page, site, axe_check, screenshot, report_and_handler):
-    report_id, reference, handler = report_and_handler
+    _, reference, handler = report_and_handler
     page = phone_page
 
     page.goto(f"{site}/staff/sign-in")
@@ -139,8 +144,10 @@ def test_staff_pages_are_axe_clean_at_320px(phone_page, site, axe_check, screens
     screenshot(page, "triage-queue-320px")
     page.get_by_role("link", name=reference).click()
     page.get_by_role("button", name="Triage this report").click()
+    expect(page.get_by_role("heading", name="Triage decision")).to_be_visible()
     axe_check(page, "report and decision form at 320px")
     page.get_by_role("button", name="Save decision").click()
+    expect(page).to_have_title(re.compile(r"^Error: Triage a report"))
     axe_check(page, "decision errors at 320px")
     page.goto(f"{site}/staff/triage/phone-report")
     axe_check(page, "phone report at 320px")
@@ -149,4 +156,4 @@ def test_staff_pages_are_axe_clean_at_320px(phone_page, site, axe_check, screens
     page.goto(f"{site}/staff/sign-out")
     axe_check(page, "sign out at 320px")
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_text("You have signed out.").is_visible()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()

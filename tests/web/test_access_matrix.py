@@ -73,7 +73,7 @@ def test_anonymous_requests_are_sent_to_sign_in(client, no_csrf):
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
-def test_each_role_reaches_only_its_own_pages(login_as, client, monkeypatch, role):
+def test_each_role_reaches_only_its_own_pages(login_as, client, monkeypatch, role):  # noqa: F811
     login_as(role)
     monkeypatch.setitem(client.application.config, "WTF_CSRF_ENABLED", False)  # as no_csrf, after signing in
     reached, refused = set(), set()
