@@ -68,17 +68,29 @@ class GovDateField(DateField):
     """A date of day, month and year boxes; months may be typed as words ("mar", "March")."""
 
     def process_formdata(self, valuelist):
-        if not valuelist or not any(v.strip() for v in valuelist):
+        # Always three boxes to re-render, even from a post that left some out (not from our page).
+        self.raw_data = ([*(valuelist or []), "", "", ""])[:3]
+        day, month, year = self.raw_data
+        if not any(v.strip() for v in self.raw_data):
             self.data = None
-            self.raw_data = valuelist
             return
-        day, month, year = ([*valuelist, "", "", ""])[:3]
         month = _MONTHS.get(month.strip().lower()[:3], month.strip())
         try:
             self.data = date(int(year), int(month), int(day))
         except (TypeError, ValueError):
             self.data = None
             raise ValueError(f"{self.label.text} must be a real date, for example 27 3 1985") from None
+
+
+class OptionalDate:
+    """A date that may be left blank: only all three boxes empty counts as no answer."""
+
+    field_flags: dict = {}
+
+    def __call__(self, form, field) -> None:
+        if not any((part or "").strip() for part in field.raw_data or []):
+            field.errors[:] = []
+            raise StopValidation()
 
 
 _MONTHS = {m: str(i) for i, m in enumerate(
@@ -379,7 +391,7 @@ class EvidenceForm(SectionForm):
 class AboutYouForm(SectionForm):
     name = text("Your full name", SHORT, hint="Any name you use is fine", render_kw={"autocomplete": "name"})
     # The field id is the day box's, so the error summary link lands on a focusable input.
-    date_of_birth = GovDateField("Your date of birth", format="%d %m %Y", validators=[Optional()],
+    date_of_birth = GovDateField("Your date of birth", format="%d %m %Y", validators=[OptionalDate()],
                                  id="date_of_birth-day", widget=DateInput(), description="For example, 27 3 1985")
     withhold_address = BooleanField("It is not safe to give my address", widget=GovCheckboxInput())
     address = long_text("Your address", MEDIUM)

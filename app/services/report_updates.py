@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.domain.priority import Priority, ReportFacts, assess_priority, most_urgent, sla_due
+from app.domain.priority import Priority, ReportFacts, assess_priority, most_urgent
 from app.domain.reference import normalise_reference
 from app.domain.uk_time import uk_datetime
 from app.extensions import db
@@ -18,6 +18,7 @@ from app.services import audit, evidence
 from app.services.errors import ServiceError
 from app.services.passwords import verify_password
 from app.services.reports import incident_row
+from app.services.sla import triage_due
 
 
 class SignInFailed(ServiceError):
@@ -95,7 +96,7 @@ def add_to_report(report_id: int, incident: dict[str, Any] | None, uploads: list
         report.priority_reasons = list(dict.fromkeys([*(report.priority_reasons or []), *reasons]))
         report.awaiting_triage = True
         report.queued_at = now
-        report.sla_due_at = sla_due(now, priority)
+        report.sla_due_at = triage_due(now, priority)
         audit.record("report.update", "report", report.id, actor_label="victim",
                      details={"update_id": update.id, "incidents": 1 if incident else 0, "files": len(rows)})
         db.session.commit()

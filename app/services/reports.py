@@ -15,13 +15,14 @@ from app.domain.approx_dates import parse_approximate_date
 from app.domain.behaviours import Behaviour
 from app.domain.criteria import Feeling
 from app.domain.matching import keyed_hash, match_keys
-from app.domain.priority import Danger, ReportFacts, assess_priority, sla_due
+from app.domain.priority import Danger, ReportFacts, assess_priority
 from app.domain.reference import new_reference
 from app.extensions import db
 from app.models import Channel, Draft, EvidenceFile, Incident, Person, PersonMatchKey, PersonRole, Report, StaffUser
 from app.models.types import utcnow
 from app.services import audit
 from app.services.passwords import hash_password
+from app.services.sla import triage_due
 
 ANSWERS_VERSION = 1
 
@@ -178,7 +179,7 @@ def submit_report(answers: dict[str, Any], *, channel: Channel, taken_by: StaffU
         assessment = assess_priority(report_facts(answers, repeat_reports=repeat, today=now.date()))
         report.priority_rank = assessment.priority.rank
         report.priority_reasons = list(assessment.reasons)
-        report.sla_due_at = sla_due(now, assessment.priority)
+        report.sla_due_at = triage_due(now, assessment.priority)
         audit.record("report.submit", "report", report.id,
                      actor_label="victim" if channel is Channel.ONLINE and taken_by is None else None,
                      details={"channel": channel.value, "incidents": len(_incidents(answers)),

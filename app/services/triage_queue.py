@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -21,17 +20,9 @@ from app.domain.priority import Priority, describe_time_left, is_overdue
 from app.extensions import db
 from app.models import Channel, Report, ReportUpdate, StaffUser
 from app.models.types import utcnow
+from app.services.sla import sla_targets
 
 _CURSOR_SALT = "triage-queue-cursor"
-
-
-def sla_targets(config: Mapping[str, Any]) -> dict[Priority, timedelta]:
-    """The time allowed to triage each priority, from configuration (SLA_MINUTES_URGENT, _HIGH, _STANDARD)."""
-    return {
-        Priority.URGENT: timedelta(minutes=int(config["SLA_MINUTES_URGENT"])),
-        Priority.HIGH: timedelta(minutes=int(config["SLA_MINUTES_HIGH"])),
-        Priority.STANDARD: timedelta(minutes=int(config["SLA_MINUTES_STANDARD"])),
-    }
 
 
 @dataclass(frozen=True)

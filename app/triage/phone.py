@@ -92,10 +92,6 @@ class PhoneReport:
                 if isinstance(form, journey.ContactSafetyForm):
                     ways = list(form.ways.data or [])
                 ok = valid and ok
-        for field in self._fields.values():
-            # A post without the three date boxes (not from our page) must still re-render, not fail.
-            if field.widget.__class__.__name__ == "DateInput" and len(field.raw_data or []) != 3:
-                field.raw_data = ["", "", ""]
         return ok
 
     def answers(self) -> dict[str, Any]:

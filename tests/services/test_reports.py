@@ -46,3 +46,10 @@ def test_repeat_suspect_raises_priority(app_ctx):
     assert first.priority_rank == 3
     second = reports.submit_report(calm, channel=Channel.ONLINE, submission_key="2" * 64)
     assert "repeat suspect" in second.priority_reasons and second.priority_rank == 2
+
+
+def test_stored_triage_due_time_follows_the_configured_targets(app_ctx, monkeypatch):
+    monkeypatch.setitem(app_ctx.config, "SLA_MINUTES_URGENT", 30)
+    report = reports.submit_report(ANSWERS, channel=Channel.ONLINE, submission_key="c" * 64)
+    assert report.priority_rank == 1
+    assert (report.sla_due_at - report.received_at).total_seconds() == 30 * 60

@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import Channel, Role
 from app.services import triage_queue
 from app.services.seed_demo import seed_demo_reports
-from app.services.triage_queue import QueueFilters, decode_cursor, queue_page, queue_statement, sla_targets
+from app.services.sla import sla_targets
+from app.services.triage_queue import QueueFilters, decode_cursor, queue_page, queue_statement
 from tests.factories import make_report, make_staff
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

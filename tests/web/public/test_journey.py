@@ -166,6 +166,7 @@ def test_every_required_question_has_a_message(client):
         ("/report/feelings", {"feelings": ["none", "anxious"]}, "select none of these or I&#39;m not sure"),
         ("/report/how-often", {"started": "1 January 2099"}, "must be today or in the past"),
         ("/report/about-you", {"date_of_birth": ["31", "2", "1990"]}, "must be a real date"),
+        ("/report/about-you", {"date_of_birth": ["", "3", "1985"]}, "must be a real date"),
         ("/report/safe-contact", {}, "Select whether it is safe for us to contact you"),
         ("/report/safe-contact", {"safe": "some_ways", "accounts_accessed": "no"}, "Select which ways are safe"),
         ("/report/safe-contact", {"safe": "some_ways", "ways": ["email"], "accounts_accessed": "yes"},
@@ -179,6 +180,18 @@ def test_every_required_question_has_a_message(client):
         html = submit(client, url, data).get_data(as_text=True)
         assert message in html, url
         assert "<title>Error: " in html, url
+
+
+def test_a_post_with_missing_date_boxes_gets_the_page_again_not_an_error(client):
+    # Not something our page sends, but a hand-made post must still get a clear message, not a 500.
+    submit(client, "/report/start", {"danger": "no"})
+    for date_parts in ("7", ["7", "3"]):
+        response = submit(client, "/report/about-you", {"name": "A", "date_of_birth": date_parts})
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "must be a real date" in html and 'name="date_of_birth"' in html
+    response = submit(client, "/report/about-you", {"name": "A"})
+    assert response.status_code == 302  # no date boxes at all: no date of birth given, which is allowed
 
 
 def test_contact_details_needs_what_the_safe_ways_use(client):
