@@ -8,8 +8,8 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
-from app.auth.forms import Required
 from app.models import Role
+from app.validators import Required
 
 
 class CreateStaffForm(FlaskForm):

@@ -5,15 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length, Optional
+from wtforms.validators import EqualTo, Length, Optional
 
-
-class Required(InputRequired):
-    """InputRequired without the `required` attribute: GOV.UK pages validate on the server only."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message)
-        self.field_flags = {}
+from app.validators import Required
 
 
 class SignInForm(FlaskForm):

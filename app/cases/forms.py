@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
 from app.domain.instruments import Instrument, RiskLevel
@@ -21,16 +21,9 @@ from app.domain.working_days import EnhancedRightsCategory
 from app.models import CaseOutcome, CaseStatus, ReferralConsent, ReferralStatus
 from app.services.contacts import OUTCOMES
 from app.services.safe_contact import CHANNELS
+from app.validators import Required
 
 REASON = 2_000
-
-
-class Required(InputRequired):
-    """InputRequired without the `required` attribute: validation happens on the server."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message)
-        self.field_flags = {}
 
 
 class VersionedForm(FlaskForm):

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.domain.triage import Grade, NextStep
 from app.extensions import db
 from app.models.types import UTCDateTime, enum_column, utcnow
 
-
-class Grade(enum.StrEnum):
-    EMERGENCY = "emergency"
-    PRIORITY = "priority"
-    SCHEDULED = "scheduled"
-    RESOLUTION_WITHOUT_DEPLOYMENT = "resolution_without_deployment"
-
-
-class NextStep(enum.StrEnum):
-    OFFICER_POOL = "officer_pool"
-    NAMED_OFFICER = "named_officer"
-    REFER_ONLY = "refer_only"
-    NO_FURTHER_ACTION = "no_further_action"
+__all__ = ["Grade", "NextStep", "TriageDecision"]
 
 
 class TriageDecision(db.Model):

@@ -23,24 +23,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import Email, Length, Optional, StopValidation, ValidationError
 
 from app.domain.approx_dates import parse_approximate_date
 from app.domain.behaviours import Behaviour
 from app.domain.criteria import DailyLifeChange, FearCount, Feeling, Occasions, Relationship, Unwanted
+from app.validators import Required
 
 SHORT = 200
 MEDIUM = 1_000
 LONG = 5_000
 VERY_LONG = 20_000
-
-
-class Required(InputRequired):
-    """InputRequired without the `required` attribute: GOV.UK validates on the server only."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message)
-        self.field_flags = {}
 
 
 class NotBlank(Required):

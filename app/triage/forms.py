@@ -15,10 +15,8 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMu
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from app.auth.forms import Required
 from app.domain.priority import Priority
-from app.models import Channel, Grade, NextStep
-from app.services.triage import (
+from app.domain.triage import (
     GRADE_LABELS,
     NEXT_STEP_LABELS,
     SAFEGUARDING,
@@ -26,6 +24,8 @@ from app.services.triage import (
     DecisionInput,
     decision_problems,
 )
+from app.models import Channel, Grade, NextStep
+from app.validators import Required
 
 NOTE_LIMIT = 5_000
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.auth.forms import ConfirmForm
 from app.domain.priority import Priority
+from app.domain.triage import GRADE_LABELS, NEXT_STEP_LABELS
 from app.models import Role
 from app.models.types import utcnow
 from app.security import role_required
@@ -67,8 +68,8 @@ def _render_report(report_id: int, *, form: DecisionForm | None = None, conflict
         "triage/report.html", data=data, report=report, rules=safe_contact_rules(report.answers),
         sections=answer_sections(report.answers), repeats=repeats_service.possible_repeats(report.id),
         form=form if mine else None, mine=mine, holder=holder, conflict=conflict, action_form=ConfirmForm(),
-        priority_of=lambda r: Priority(r.priority_rank), grade_labels=triage_service.GRADE_LABELS,
-        next_step_labels=triage_service.NEXT_STEP_LABELS,
+        priority_of=lambda r: Priority(r.priority_rank), grade_labels=GRADE_LABELS,
+        next_step_labels=NEXT_STEP_LABELS,
     ), status
 
 

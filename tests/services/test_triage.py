@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from app.domain.triage import Classification, DecisionInput, decision_problems
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -26,7 +27,7 @@ from app.models.types import utcnow
 from app.services import triage
 from app.services.errors import Conflict, ServiceError
 from app.services.repeats import possible_repeats
-from app.services.triage import ClaimedByOther, Classification, DecisionInput, StaleReport, decision_problems
+from app.services.triage import ClaimedByOther, StaleReport
 from tests.factories import make_report, make_staff
 
 POOL = DecisionInput(grade=Grade.PRIORITY, classifications=(Classification.STALKING_S2A,),
