@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from flask import current_app, has_app_context
 from sqlalchemy import select
 
+from app.domain.criteria import Relationship
 from app.domain.errors import DomainError
 from app.domain.instruments import Instrument, RiskLevel, available_instruments, load_instrument
 from app.domain.risk import Override, RiskResult, score
@@ -15,10 +16,6 @@ from app.models import Case, CaseReport, Report, RiskAssessment, StaffUser
 from app.services import audit
 from app.services.cases import FieldError, case_for_change, commit_case_change
 from app.services.errors import NotFound
-
-# Relationships that are not domestic: MARAC and IDVA are for domestic abuse (domain.md 6).
-NON_DOMESTIC = frozenset({"stranger", "acquaintance", "colleague", "neighbour", "online_only", "customer",
-                          "client", "other", "professional"})
 
 
 def instruments() -> list[Instrument]:
@@ -48,7 +45,11 @@ def _domestic(case: Case) -> bool:
     )
     suspect = (report.answers or {}).get("suspect") if report else None
     relationship = suspect.get("relationship") if isinstance(suspect, Mapping) else None
-    return relationship not in NON_DOMESTIC
+    try:
+        known = Relationship(relationship)
+    except ValueError:
+        return True  # unknown or unanswered: keep the domestic-abuse prompts (MARAC, IDVA) rather than lose them
+    return known.is_domestic or known is Relationship.NOT_KNOWN
 
 
 def preview(case: Case, inst: Instrument, answers: Mapping[str, str]) -> RiskResult:

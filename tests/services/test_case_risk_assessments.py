@@ -105,13 +105,19 @@ def test_an_override_needs_a_reason_and_lowering_keeps_the_marac_criterion(owned
     assert lowered.meets_marac is True, "14 or more yes answers meet MARAC whatever the judgement"
 
 
-def test_marac_is_for_domestic_abuse(app_ctx):
+@pytest.mark.parametrize(("relationship", "domestic"), [
+    ("stranger", False), ("colleague", False), ("online_only", False), ("acquaintance", False),
+    ("ex_partner", True), ("partner", True), ("family", True),
+    # Not known (or not answered): keep the domestic-abuse route rather than lose a MARAC referral.
+    ("not_known", True), (None, True),
+])
+def test_marac_is_for_domestic_abuse(app_ctx, relationship, domestic):
     officer = make_officer()
-    case = make_case(owner=officer, answers={"contact": SAFE_CONTACT, "suspect": {"relationship": "stranger"}})
+    case = make_case(owner=officer, answers={"contact": SAFE_CONTACT, "suspect": {"relationship": relationship}})
     assessment = _assess(case, officer, DASH, PLAIN[:14])
     assert assessment.level == "high"
-    assert assessment.meets_marac is False
-    assert "marac" not in assessment.prompts
+    assert assessment.meets_marac is domestic
+    assert ("marac" in assessment.prompts) is domestic
     assert "paladin" in assessment.prompts
 
 
