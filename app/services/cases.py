@@ -122,7 +122,8 @@ def open_case_from_triage(report: Report, decision: TriageDecision) -> Case:
         select(CaseReport).where(CaseReport.report_id == report.id, CaseReport.unlinked_at.is_(None))
     )
     if existing is not None:
-        raise Conflict("This report is already in a case")
+        # A victim's update brought a report that is already in a case back to triage: the case goes on.
+        return _note_update_triaged(db.session.get(Case, existing.case_id), report, decision)
     codes = [str(code).lower() for code in decision.classifications or []]
     now = utcnow()
     case = Case(
@@ -142,10 +143,29 @@ def open_case_from_triage(report: Report, decision: TriageDecision) -> Case:
     db.session.add(CaseReport(case_id=case.id, report_id=report.id, origin=True, linked_at=now,
                               linked_by_id=decision.decided_by_id, link_reason="Opened from triage"))
     report.status = ReportStatus.WITH_OFFICER
-    summary = "Case opened from triage and assigned to a named officer" if named else "Case opened in the officer pool"
+    if named:
+        summary = "Case opened from triage and assigned to a named officer"
+    elif decision.next_step is NextStep.REFER_ONLY:
+        summary = "Case opened in the officer pool for a referral only (no investigation)"
+    else:
+        summary = "Case opened in the officer pool"
     db.session.add(CaseEvent(case_id=case.id, kind="opened", actor_id=decision.decided_by_id, summary=summary,
                              occurred_at=now, data={"report_id": report.id, "owner_id": case.owner_id}))
     audit.record("case.opened", "case", case.id, details={"report_id": report.id, "named": named})
+    return case
+
+
+def _note_update_triaged(case: Case, report: Report, decision: TriageDecision) -> Case:
+    """Record on the case's timeline that a victim update was triaged; a named officer takes an unowned case."""
+    now = utcnow()
+    report.status = ReportStatus.WITH_OFFICER
+    if decision.next_step is NextStep.NAMED_OFFICER and decision.assigned_to_id and case.owner_id is None:
+        case.owner_id = decision.assigned_to_id
+        case.claimed_at = now
+    db.session.add(CaseEvent(case_id=case.id, kind="update_triaged", actor_id=decision.decided_by_id,
+                             summary=f"Victim update on report {report.reference} triaged: back with this case",
+                             occurred_at=now, data={"report_id": report.id, "decision_id": decision.id}))
+    audit.record("case.update_triaged", "case", case.id, details={"report_id": report.id})
     return case
 
 
@@ -416,6 +436,7 @@ _EVENT_TITLES = {
     "unlinked": "Report unlinked",
     "referral_status": "Referral status changed",
     "enhanced_rights": "Enhanced rights recorded",
+    "update_triaged": "Victim update triaged",
 }
 
 

@@ -167,13 +167,13 @@ def record_decision(report_id: int, handler_id: int, decision: DecisionInput, *,
     report.claimed_by_id = None
     report.claimed_at = None
     report.claim_expires_at = None
-    if decision.next_step in (NextStep.OFFICER_POOL, NextStep.NAMED_OFFICER):
-        report.status = ReportStatus.WITH_OFFICER
-    else:
-        report.status = ReportStatus.CLOSED
+    # Refer-only work opens a case too: the referral, its consent and its Victims' Code deadline
+    # (support within 2 working days) are recorded and tracked there.
+    needs_case = decision.next_step in (NextStep.OFFICER_POOL, NextStep.NAMED_OFFICER, NextStep.REFER_ONLY)
+    report.status = ReportStatus.WITH_OFFICER if needs_case else ReportStatus.CLOSED
     try:
         db.session.flush()
-        if decision.next_step in (NextStep.OFFICER_POOL, NextStep.NAMED_OFFICER):
+        if needs_case:
             from app.services.cases import open_case_from_triage
 
             open_case_from_triage(report, row)

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.domain.triage import Classification, DecisionInput, decision_problems
 from app.extensions import db
@@ -172,6 +172,46 @@ def test_no_further_action_closes_the_report_without_a_case(app_ctx):
     db.session.refresh(report)
     assert report.status is ReportStatus.CLOSED and not report.awaiting_triage
     assert db.session.scalar(select(CaseReport).where(CaseReport.report_id == report.id)) is None
+
+
+def test_refer_only_opens_a_case_so_the_referral_is_tracked(app_ctx):
+    from app.models.case import Case, CaseEvent, CaseReport
+
+    alex, _ = _handlers()
+    report = make_report()
+    triage.claim_report(report.id, alex.id)
+    _decide(report, alex, DecisionInput(grade=Grade.RESOLUTION_WITHOUT_DEPLOYMENT,
+                                        classifications=(Classification.HARASSMENT_S2,),
+                                        harassment_reason="One-off neighbour dispute, no stalking behaviours",
+                                        next_step=NextStep.REFER_ONLY))
+    db.session.refresh(report)
+    assert report.status is ReportStatus.WITH_OFFICER
+    link = db.session.scalar(select(CaseReport).where(CaseReport.report_id == report.id))
+    assert db.session.get(Case, link.case_id).owner_id is None
+    assert "referral only" in db.session.scalar(select(CaseEvent.summary).where(CaseEvent.kind == "opened"))
+
+
+def test_an_update_on_a_report_already_in_a_case_goes_back_to_that_case(app_ctx):
+    from app.models.case import Case, CaseEvent, CaseReport
+
+    alex, _ = _handlers()
+    report = make_report()
+    triage.claim_report(report.id, alex.id)
+    _decide(report, alex)
+    case_id = db.session.scalar(select(CaseReport.case_id).where(CaseReport.report_id == report.id))
+
+    # The victim adds to the report; it comes back to the queue and is triaged again.
+    db.session.add(ReportUpdate(report_id=report.id, answers={"message": "He was outside again"}))
+    report.awaiting_triage, report.queued_at = True, utcnow()
+    db.session.commit()
+    triage.claim_report(report.id, alex.id)
+    _decide(report, alex)
+
+    assert db.session.scalar(select(func.count(Case.id))) == 1
+    assert db.session.scalar(select(CaseReport.case_id).where(CaseReport.report_id == report.id)) == case_id
+    assert db.session.scalar(select(CaseEvent.kind).where(CaseEvent.kind == "update_triaged")) == "update_triaged"
+    db.session.refresh(report)
+    assert not report.awaiting_triage and report.status is ReportStatus.WITH_OFFICER
 
 
 def test_a_decision_on_a_report_that_changed_underneath_is_refused(app_ctx):
