@@ -108,6 +108,13 @@ def staff_home():
     return render_template("auth/home.html")
 
 
+@bp.post("/keep-alive")
+@role_required(*ALL_STAFF)
+def keep_alive():
+    """The timeout dialog's "Stay signed in": any signed-in request resets the idle clock (app.auth.session)."""
+    return "", 204
+
+
 @bp.route("/sign-out", methods=["GET", "POST"])
 @role_required(*ALL_STAFF)
 def sign_out():

@@ -62,14 +62,21 @@ def staff_menu():
     """The staff service navigation for the signed-in person's role."""
     if not current_user.is_authenticated:
         return {}
-    items = [("Home", "auth.staff_home", None)]
-    if current_user.role in (Role.CALL_HANDLER, Role.SUPERVISOR):
-        items += [("Triage queue", "triage.queue", None), ("Phone report", "triage.phone_report", None)]
-    if current_user.role == Role.ADMIN:
-        items.append(("Staff accounts", "admin.staff_list", None))
-    items += [("Change password", "auth.change_password", None), ("Sign out", "auth.sign_out", None)]
+    role = current_user.role
+    items = [("Home", "auth.staff_home")]
+    if role in (Role.CALL_HANDLER, Role.SUPERVISOR):
+        items += [("Triage queue", "triage.queue"), ("Phone report", "triage.phone_report")]
+    if role in (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN):
+        items.append(("Cases to pick up", "cases.pool"))
+    if role == Role.OFFICER:
+        items.append(("My cases", "cases.mine"))
+    if role in (Role.SUPERVISOR, Role.ADMIN):
+        items.append(("Casework overview", "cases.supervisor"))
+    if role == Role.ADMIN:
+        items.append(("Staff accounts", "admin.staff_list"))
+    items += [("Change password", "auth.change_password"), ("Sign out", "auth.sign_out")]
     navigation = []
-    for text, endpoint, _ in items:
+    for text, endpoint in items:
         if endpoint not in current_app.view_functions:
             continue
         href = url_for(endpoint)

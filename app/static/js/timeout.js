@@ -1,6 +1,6 @@
-// The report journey's idle-timeout warning (WCAG 2.2.1): a dialog two minutes before the server
-// deletes unsaved answers, with a countdown, "Continue with my report" (keeps the draft alive) and
-// ways to save or leave. Without JavaScript the first page states the limit instead.
+// The idle-timeout warning (WCAG 2.2.1): a dialog two minutes before the server ends the session
+// (deletes a victim's unsaved answers, or signs staff out), with a countdown and a button that keeps
+// it alive. Markup: templates/components/timeout_dialog.html. Without JavaScript the limit is stated.
 const dialog = document.getElementById("force-timeout");
 
 if (dialog && typeof dialog.showModal === "function") {
@@ -31,7 +31,7 @@ if (dialog && typeof dialog.showModal === "function") {
     // Announce only every 15 seconds in the last minute, so a screen reader is not flooded.
     const seconds = Math.ceil(left / 1000);
     if (seconds <= 60 && seconds % 15 === 0) {
-      live.textContent = `We will delete your answers in ${words(left)}.`;
+      live.textContent = dialog.dataset.liveText.replace("{time}", words(left));
     }
   };
 

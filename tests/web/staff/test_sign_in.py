@@ -170,6 +170,27 @@ def test_idle_timeout_signs_out(client, app_ctx):
     assert not _signed_in(client)
 
 
+def test_staff_pages_warn_before_the_idle_timeout_and_keep_alive_restarts_the_clock(client, app_ctx):
+    user = make_enrolled_staff()
+    sign_in(client, user)
+    page = client.get("/staff").get_data(as_text=True)
+    assert 'id="force-timeout"' in page
+    assert f'data-idle-seconds="{app_ctx.config["STAFF_IDLE_MINUTES"] * 60}"' in page
+    assert "Stay signed in" in page and "js/timeout.js" in page
+
+    nearly_idle = int(time.time()) - app_ctx.config["STAFF_IDLE_MINUTES"] * 60 + 30
+    with client.session_transaction() as session:
+        session["staff_seen"] = nearly_idle
+    response = client.post("/staff/keep-alive", headers={"X-CSRFToken": csrf_token(client, "/staff")})
+    assert response.status_code == 204
+    with client.session_transaction() as session:
+        assert session["staff_seen"] > nearly_idle
+
+
+def test_sign_in_page_has_no_timeout_dialog(client):
+    assert 'id="force-timeout"' not in client.get("/staff/sign-in").get_data(as_text=True)
+
+
 def test_sign_out_ends_the_session_even_for_a_copied_cookie(client):
     user = make_enrolled_staff()
     sign_in(client, user)
