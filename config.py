@@ -101,6 +101,9 @@ class Config:
     )
     # The DASH-style checklist's local medium band: this many 'yes' answers or more (SafeLives: 10).
     RISK_MEDIUM_THRESHOLD = _env_int("RISK_MEDIUM_THRESHOLD", 10)
+    # Victims' Code: news (opening, a status change) is due within 5 working days, 1 with enhanced rights;
+    # between events, the next regular update falls due this many working days after the last one.
+    VICTIM_UPDATE_EVERY_WORKING_DAYS = _env_int("VICTIM_UPDATE_EVERY_WORKING_DAYS", 5)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))

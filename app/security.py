@@ -49,7 +49,9 @@ def set_security_headers(response):
     """Add the security headers to every response, error pages included."""
     nonce = csp_nonce()
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(nonce)
+    if "sandbox" not in headers.get("Content-Security-Policy", ""):
+        # A file download sets a stricter sandboxed policy of its own; every other response gets the page policy.
+        headers["Content-Security-Policy"] = content_security_policy(nonce)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Frame-Options"] = "DENY"

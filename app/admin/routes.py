@@ -59,12 +59,11 @@ def deactivate(staff_id: int):
 @bp.post("/staff/<int:staff_id>/reset-second-factor")
 @role_required(Role.ADMIN)
 def reset_second_factor(staff_id: int):
-    """Forget an account's authenticator app; they set up a new one at next sign-in."""
+    """Forget an account's authenticator app and password; the new one-time password is shown once, here."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        user = auth_service.reset_second_factor(staff_id)
+        user, password = auth_service.reset_second_factor(staff_id)
     except NotFound:
         abort(404)
-    flash(f"{user.name} will set up a new authenticator app when they next sign in", "success")
-    return redirect(url_for("admin.staff_list"))
+    return render_template("admin/staff_created.html", user=user, password=password, reset=True)

@@ -137,6 +137,18 @@ class SectionForm(FlaskForm):
 
     # Names of fields stored under the section; None means every data field.
     answer_fields: tuple[str, ...] | None = None
+    # Labels (or (label, hint) pairs) for someone reporting for another person: "them", not "you".
+    third_party: dict[str, str | tuple[str, str]] = {}
+
+    def for_third_party(self) -> SectionForm:
+        """Word the questions about the person it is happening to, for a friend, relative or professional."""
+        for name, words in self.third_party.items():
+            if name in self:
+                label, hint = words if isinstance(words, tuple) else (words, None)
+                self[name].label.text = label
+                if hint is not None:
+                    self[name].description = hint
+        return self
 
     def answer_names(self) -> list[str]:
         names = [name for name in self._fields if name != "csrf_token"]
@@ -186,6 +198,47 @@ class ReporterForm(SectionForm):
         if self.role.data in {"on_behalf", "professional"} and not field.data:
             raise ValidationError("Enter who you are to the person it is happening to")
 
+    def dump(self) -> dict[str, Any]:
+        out = super().dump()
+        if out.get("role") == "self":
+            # The person it is happening to is reporting: nothing about another reporter may linger.
+            out["relationship"] = ""
+            out.update(dict.fromkeys(REPORTER_DETAIL_FIELDS, ""))
+        return out
+
+
+REPORTER_DETAIL_FIELDS = ("name", "organisation", "job_title", "phone", "email", "victim_knows")
+
+
+class ReporterDetailsForm(SectionForm):
+    """The reporter's own details, asked only when they report for someone else."""
+
+    name = text("Your name", SHORT, hint="Any name you use is fine", render_kw={"autocomplete": "name"})
+    organisation = text("Your organisation", SHORT, hint="For example, the school, surgery or charity you work for",
+                        render_kw={"autocomplete": "organization"})
+    job_title = text("Your role", SHORT, hint="For example, support worker, teacher or GP",
+                     render_kw={"autocomplete": "organization-title"})
+    phone = text("A phone number that is safe for us to call you on", 40, render_kw={"autocomplete": "tel"})
+    email = text("An email address that is safe for us to use", 254, render_kw={"autocomplete": "email"})
+    victim_knows = radios("Does the person it is happening to know you are reporting?", YES_NO_NOT_SURE,
+                          required="Select whether the person it is happening to knows you are reporting")
+
+    def validate_email(self, field) -> None:
+        if field.data:
+            Email(message="Enter an email address in the correct format, like name@example.com")(self, field)
+
+
+class FriendOrRelativeDetailsForm(ReporterDetailsForm):
+    """The same page for a friend or relative: no organisation or role to ask about."""
+
+    organisation = None
+    job_title = None
+
+
+def reporter_details_class(role: str | None) -> type[ReporterDetailsForm]:
+    """The reporter-details form for this kind of reporter (organisation and role only for a professional)."""
+    return ReporterDetailsForm if role == "professional" else FriendOrRelativeDetailsForm
+
 
 # 3. Criteria -------------------------------------------------------------------------------------
 
@@ -208,6 +261,12 @@ class FeelingsForm(SectionForm):
         "If you have been afraid they will use violence, how many times have you felt that?",
         _choices([(FearCount.ONCE.value, "Once"), (FearCount.TWICE_OR_MORE.value, "Twice or more"),
                   (FearCount.NOT_SURE.value, "I'm not sure")]))
+
+    third_party = {
+        "feelings": "How has it made them feel?",
+        "feared_violence_times": "If they have been afraid the person will use violence, how many times have they "
+                                 "felt that?",
+    }
 
     def validate_feelings(self, field) -> None:
         exclusive = {Feeling.NONE.value, Feeling.NOT_SURE.value}
@@ -299,6 +358,9 @@ class SuspectRelationshipForm(SectionForm):
     relationship = radios("Who is the person doing this to you?",
                           _choices((r.value, r.label) for r in Relationship),
                           hint="If there is more than one person, tell us about the main one.")
+    third_party = {"relationship": ("Who is the person doing this to them?",
+                                    "Choose the answer they would give, for example \"My ex-partner\" if it is "
+                                    "their ex-partner. If there is more than one person, tell us about the main one.")}
 
 
 class SuspectIdentityForm(SectionForm):
@@ -330,6 +392,11 @@ class ImpactForm(SectionForm):
     details = long_text("Tell us more about how it has affected you", LONG,
                         hint="For example, time off work or school, your health, or not going out")
     support = long_text("Who supports you?", MEDIUM, hint="For example, family, friends or a support service")
+    third_party = {
+        "changes": ("Has it changed their day-to-day life?", "Select all that apply, as far as you know."),
+        "details": "Tell us more about how it has affected them",
+        "support": "Who supports them?",
+    }
 
 
 # 8. Children and others --------------------------------------------------------------------------
@@ -344,6 +411,11 @@ class ChildrenForm(SectionForm):
     others_at_risk = radios("Is anyone else at risk from this person?", YES_NO_NOT_SURE,
                             hint="For example, a new partner, family, friends or colleagues")
     others_detail = long_text("Tell us who, and why", MEDIUM)
+    third_party = {
+        "in_household": "Are there children in their household?",
+        "children_used": ("Have children been drawn into it?",
+                          "For example, asked to watch them, pass on messages or questioned about them"),
+    }
 
 
 # 9. Orders ---------------------------------------------------------------------------------------
@@ -360,6 +432,7 @@ class OrdersForm(SectionForm):
     broken = radios("Have they broken it?", YES_NO_NOT_SURE)
     details = long_text("Tell us about the order and any times it was broken", LONG,
                         hint="For example, which court, when it was made and what it says")
+    third_party = {"orders": "Is there a court order or bail conditions to protect them from the person doing this?"}
 
 
 # 10. Evidence ------------------------------------------------------------------------------------
@@ -393,6 +466,17 @@ class AboutYouForm(SectionForm):
                                     hint="For example, a hearing or speech need, or British Sign Language")
     interpreter = text("Do you need an interpreter? If so, for which language?", SHORT)
     disability = long_text("Is there anything about your health or a disability we should know?", MEDIUM)
+    third_party = {
+        "name": ("Their full name", "Any name they use is fine"),
+        "date_of_birth": "Their date of birth",
+        "withhold_address": "It is not safe to give their address",
+        "address": "Their address",
+        "postcode": "Their postcode",
+        "communication_needs": ("Do they have any communication needs?",
+                                "For example, a hearing or speech need, or British Sign Language"),
+        "interpreter": "Do they need an interpreter? If so, for which language?",
+        "disability": "Is there anything about their health or a disability we should know?",
+    }
 
     def load(self, section: dict[str, Any]) -> None:
         section = dict(section)
@@ -421,6 +505,12 @@ class ContactSafetyForm(SectionForm):
     accounts_accessed = radios("Could anyone else read your messages, email or get into your accounts?",
                                YES_NO_NOT_SURE, required="Select whether anyone else could read your messages",
                                hint="If you say yes or not sure, we will not email you.")
+    third_party = {
+        "safe": ("Is it safe for us to contact the person it is happening to?",
+                 "We will use the details you gave about yourself to contact you."),
+        "accounts_accessed": ("Could anyone else read their messages, email or get into their accounts?",
+                              "If you say yes or not sure, we will not email them."),
+    }
 
     def validate_ways(self, field) -> None:
         if self.safe.data == "some_ways" and not field.data:
@@ -441,19 +531,31 @@ class ContactDetailsForm(SectionForm):
     code_word = text("A code word (optional)", 50,
                      hint="If we call and you cannot talk, say the word and we will end the call")
 
+    third_party = {
+        "trusted_name": "Name of a person they trust",
+        "safe_times": "When is it safe to contact them?",
+        "code_word": ("A code word (optional)",
+                      "If we call and they cannot talk, they can say the word and we will end the call"),
+    }
+
     # The ways the person said are safe (set by the page), so the details they need are asked for.
     ways: list[str] = []
 
+    def safe_ways(self) -> set[str]:
+        """The ways said to be safe: set by the page, or a field of the same form (the add-to-report page)."""
+        ways = self.ways
+        return set(getattr(ways, "data", ways) or [])
+
     def validate_phone(self, field) -> None:
-        if not field.data and {"call", "text"} & set(self.ways):
+        if not field.data and {"call", "text"} & self.safe_ways():
             raise ValidationError("Enter a phone number that is safe to use, or go back and change the safe ways")
 
     def validate_trusted_name(self, field) -> None:
-        if not field.data and "trusted_person" in self.ways:
+        if not field.data and "trusted_person" in self.safe_ways():
             raise ValidationError("Enter the name of the person you trust")
 
     def validate_email(self, field) -> None:
-        if not field.data and "email" in self.ways:
+        if not field.data and "email" in self.safe_ways():
             raise ValidationError("Enter an email address that is safe to use, or go back and change the safe ways")
         if field.data:
             Email(message="Enter an email address in the correct format, like name@example.com")(self, field)
@@ -492,6 +594,36 @@ class ReportSignInForm(FlaskForm):
                      hint="For example, K7Q-4MX-9PT", render_kw={"autocomplete": "off", "spellcheck": "false"})
     passphrase = PasswordField("Passphrase", widget=GovPasswordInput(),
                                validators=[Required("Enter your passphrase"), Length(max=200)])
+
+
+class ContactChangedForm(FlaskForm):
+    changed = radios("Have the safe ways to contact you changed?", YES_NO,
+                     required="Select yes if the safe ways to contact you have changed",
+                     hint="For example, a new safe phone number, or it is no longer safe to call or leave messages.")
+
+
+class ContactUpdateForm(ContactSafetyForm, ContactDetailsForm):
+    """The safe-contact questions on one page, for a report already made: stored as the newest rules."""
+
+    # Asked only when some contact is allowed: the journey skips this page for "No, I will contact you".
+    voicemail = radios("Can we leave a voicemail or message?", YES_NO)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Not an inline validator: the field's Optional() ends its chain before one could run.
+        if self.safe.data in {"yes", "some_ways"} and not self.voicemail.data:
+            self.voicemail.errors = ["Select yes if we can leave a voicemail"]
+            valid = False
+        return valid
+
+    def dump(self) -> dict[str, Any]:
+        out = super().dump()
+        if out.get("safe") == "no":
+            # Nobody may be contacted: keep no stale number or address to tempt anyone.
+            out.update(dict.fromkeys(("phone", "email", "trusted_name", "trusted_phone", "voicemail", "safe_times",
+                                      "code_word"), ""))
+            out["ways"] = []
+        return out
 
 
 class AddToReportForm(IncidentForm):

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import Channel, Report
 from app.public import bp, forms
 from app.public.exit_hooks import on_exit
-from app.public.steps import next_endpoint, previous_endpoint
+from app.public.steps import is_third_party, next_endpoint, previous_endpoint
 from app.services import drafts, evidence
 from app.services.reports import submit_report
 
@@ -67,18 +67,40 @@ def returning_to_check() -> bool:
     return request.args.get("return") == "check"
 
 
+def _answers() -> dict[str, Any]:
+    draft = g.get("draft")
+    return (draft.answers or {}) if draft is not None else {}
+
+
 def _after(endpoint: str, draft=None) -> str:
     if returning_to_check():
         return url_for("public.check_answers")
-    following = next_endpoint(endpoint)
+    following = next_endpoint(endpoint, _answers())
     return url_for(following)
 
 
 def _back(endpoint: str) -> str | None:
     if returning_to_check():
         return url_for("public.check_answers")
-    previous = previous_endpoint(endpoint)
+    previous = previous_endpoint(endpoint, _answers())
     return url_for(previous) if previous else url_for("public.start")
+
+
+@bp.app_template_global()
+def third_party() -> bool:
+    """Whether this draft is being filled in by someone reporting for another person."""
+    return is_third_party(_answers())
+
+
+def worded(form):
+    """The form, with its questions about the person it is happening to worded for a third-party reporter."""
+    return form.for_third_party() if third_party() else form
+
+
+@bp.app_template_global()
+def you(self_words: str, their_words: str) -> str:
+    """Words for the person it is happening to, or for someone reporting for them."""
+    return their_words if third_party() else self_words
 
 
 def _limit(field) -> int | None:
@@ -122,20 +144,30 @@ def field_params(field, heading: bool = False) -> dict[str, Any]:
 
 
 def question(endpoint: str, form, section: str, *, title: str, caption: str = "", heading: bool = False,
-             intro: str = "", after=None):
+             intro: str = "", warning: str = "", after=None):
     """Show a question page (GET) or store its answers and go on (POST); errors keep every answer."""
     draft = g.draft
     if request.method == "POST":
         if form.validate_on_submit():
             drafts.save_section(draft, section, form.dump())
-            if request.form.get("then") == "save":
-                return redirect(url_for("public.save_draft", **{"from": request.path}))
+            if saving():
+                return _to_save()
             return redirect(after(draft) if after else _after(endpoint))
     else:
         stored = (draft.answers or {}).get(section)
         form.load(stored if isinstance(stored, dict) else {section: stored})
     return render_template(QUESTION, form=form, title=title, caption=caption, heading=heading, intro=intro,
-                           back=_back(endpoint))
+                           warning=warning, back=_back(endpoint))
+
+
+def saving() -> bool:
+    """Whether the person pressed "Save and come back later" (on the page or in the timeout warning)."""
+    return request.form.get("then") == "save"
+
+
+def _to_save():
+    # The page's answers are stored first, so what was typed just now is in the saved draft.
+    return redirect(url_for("public.save_draft", **{"from": request.path}))
 
 
 # 1. Danger now, and staying safe -----------------------------------------------------------------
@@ -185,7 +217,31 @@ def who_is_reporting(draft):
     """Who is making the report."""
     form = forms.ReporterForm()
     return question("public.who_is_reporting", form, "reporter", title=form.role.label.text, heading=True,
-                    caption="About this report")
+                    caption="About this report", after=_after_who_is_reporting)
+
+
+def _after_who_is_reporting(draft) -> str:
+    # A change from "me" to "someone else" on the way back to check answers still asks for the reporter's details.
+    if returning_to_check() and is_third_party(draft.answers) and \
+            not ((draft.answers or {}).get("reporter") or {}).get("victim_knows"):
+        return url_for("public.reporter_details", **{"return": "check"})
+    return _after("public.who_is_reporting")
+
+
+@bp.route("/report/about-you-the-reporter", methods=["GET", "POST"])
+@with_draft
+def reporter_details(draft):
+    """The reporter's own name, role and safe contact, and whether the person it is happening to knows."""
+    if not third_party():
+        return redirect(_after("public.reporter_details"))
+    role = ((draft.answers or {}).get("reporter") or {}).get("role")
+    form = forms.reporter_details_class(role)()
+    return question("public.reporter_details", form, "reporter", title="About you, the person reporting",
+                    caption="About this report",
+                    intro="We may need to talk to you about this report. Give a phone number or email address "
+                          "that is safe for us to use.",
+                    warning="If the person it is happening to does not know you are reporting, we will take care "
+                            "before contacting them: we will talk to you first.")
 
 
 @bp.route("/report/how-many-times", methods=["GET", "POST"])
@@ -210,7 +266,7 @@ def unwanted(draft):
 @with_draft
 def feelings(draft):
     """How it has made them feel."""
-    form = forms.FeelingsForm()
+    form = worded(forms.FeelingsForm())
     return question("public.feelings", form, "criteria", title=form.feelings.label.text, heading=True,
                     caption="What is happening")
 
@@ -241,9 +297,11 @@ def criteria_answers(answers: dict[str, Any]) -> CriteriaAnswers:
 @with_draft
 def what_this_may_be(draft):
     """What the answers so far suggest, in plain words; it never refuses."""
+    # Early on purpose (issue 3, step 3): it reassures before the long part. It can only read the answers
+    # given so far, so it says so; check answers shows it again with what they have done and the impact.
     assessment = assess_criteria(criteria_answers(draft.answers or {}))
     return render_template("public/journey/what_this_may_be.html", title="What your answers suggest",
-                           assessment=assessment, back=_back("public.what_this_may_be"),
+                           assessment=assessment, so_far=True, back=_back("public.what_this_may_be"),
                            next_url=_after("public.what_this_may_be"))
 
 
@@ -270,6 +328,8 @@ def how_often(draft):
         values["counts"] = {code: form[f"count_{code}"].data or "" for code in selected
                             if f"count_{code}" in form}
         drafts.save_section(draft, "behaviours", values)
+        if saving():
+            return _to_save()
         return redirect(_after("public.how_often"))
     if request.method == "GET":
         form.load(stored)
@@ -319,6 +379,8 @@ def add_incident(draft):
     if form.validate_on_submit():
         item = {"id": secrets.token_hex(6), **form.dump()}
         drafts.change_answers(draft, lambda answers: answers.setdefault("incidents", []).append(item))
+        if saving():
+            return _to_save()
         return redirect(url_for("public.incidents", **({"return": "check"} if returning_to_check() else {})))
     return render_template(QUESTION, form=form, title="Tell us about one time it happened", caption="Incidents",
                            back=url_for("public.incidents"))
@@ -339,6 +401,8 @@ def change_incident(draft, item_id: str):
                     stored.update(values)
 
         drafts.change_answers(draft, change)
+        if saving():
+            return _to_save()
         return redirect(url_for("public.incidents"))
     if request.method == "GET":
         form.load(item)
@@ -366,7 +430,7 @@ def remove_incident(draft, item_id: str):
 @with_draft
 def suspect_relationship(draft):
     """Who the person doing this is to them."""
-    form = forms.SuspectRelationshipForm()
+    form = worded(forms.SuspectRelationshipForm())
     return question("public.suspect_relationship", form, "suspect", title=form.relationship.label.text,
                     heading=True, caption="The person doing this")
 
@@ -393,15 +457,16 @@ def suspect_more(draft):
 @with_draft
 def impact(draft):
     """How it has affected them."""
-    form = forms.ImpactForm()
-    return question("public.impact", form, "impact", title="How it has affected you", caption="Impact")
+    form = worded(forms.ImpactForm())
+    return question("public.impact", form, "impact", title=you("How it has affected you", "How it has affected them"),
+                    caption="Impact")
 
 
 @bp.route("/report/children-and-others", methods=["GET", "POST"])
 @with_draft
 def children(draft):
     """Children and other people at risk."""
-    form = forms.ChildrenForm()
+    form = worded(forms.ChildrenForm())
     return question("public.children", form, "children", title="Children and other people at risk",
                     caption="Others affected")
 
@@ -410,7 +475,7 @@ def children(draft):
 @with_draft
 def court_orders(draft):
     """Court orders, bail conditions, and whether they are being broken."""
-    form = forms.OrdersForm()
+    form = worded(forms.OrdersForm())
     return question("public.court_orders", form, "orders", title="Court orders and bail conditions",
                     caption="Court orders")
 
@@ -434,6 +499,8 @@ def evidence_page(draft):
         else:
             if request.form.get("action") == "upload":
                 return redirect(url_for("public.evidence_page", **request.args))
+            if saving():
+                return _to_save()
             return redirect(_after("public.evidence_page"))
     elif request.method == "GET":
         form.load((draft.answers or {}).get("evidence") or {})
@@ -458,9 +525,11 @@ def remove_evidence(draft):
 @with_draft
 def about_you(draft):
     """Name, date of birth, address (may be withheld), needs."""
-    form = forms.AboutYouForm()
-    return question("public.about_you", form, "about_you", title="About you",
-                    intro="If you are reporting for someone else, tell us about them. All optional.")
+    form = worded(forms.AboutYouForm())
+    return question("public.about_you", form, "about_you",
+                    title=you("About you", "About the person it is happening to"),
+                    caption=you("", "The person it is happening to"),
+                    intro=you("All optional.", "Tell us what you know about them. All optional."))
 
 
 def _after_contact_safety(draft) -> str:
@@ -473,10 +542,12 @@ def _after_contact_safety(draft) -> str:
 @with_draft
 def contact_safety(draft):
     """Whether and how it is safe to contact them."""
-    form = forms.ContactSafetyForm()
-    return question("public.contact_safety", form, "contact", title="Contacting you safely",
-                    caption="Safe contact",
-                    intro="We only contact you in the ways you tell us are safe. Staff see these rules first.",
+    form = worded(forms.ContactSafetyForm())
+    return question("public.contact_safety", form, "contact", caption="Safe contact",
+                    title=you("Contacting you safely", "Contacting them safely"),
+                    intro=you("We only contact you in the ways you tell us are safe. Staff see these rules first.",
+                              "These questions are about the person it is happening to. We only contact them in "
+                              "the ways you tell us are safe. Staff see these rules first."),
                     after=_after_contact_safety)
 
 
@@ -484,10 +555,10 @@ def contact_safety(draft):
 @with_draft
 def contact_details(draft):
     """The safe number, email or trusted person, voicemail, safe times and code word."""
-    form = forms.ContactDetailsForm()
+    form = worded(forms.ContactDetailsForm())
     form.ways = ((draft.answers or {}).get("contact") or {}).get("ways") or []
-    return question("public.contact_details", form, "contact", title="How to contact you safely",
-                    caption="Safe contact")
+    return question("public.contact_details", form, "contact",
+                    title=you("How to contact you safely", "How to contact them safely"), caption="Safe contact")
 
 
 # 13. Check and send ------------------------------------------------------------------------------
@@ -498,8 +569,10 @@ def check_answers(draft):
     """Every answer with a change link; gaps show as Not provided."""
     from app.public.summary import summary_sections
 
+    answers = draft.answers or {}
     return render_template("public/journey/check_answers.html", title="Check your answers",
-                           sections=summary_sections(draft.answers or {}, evidence.draft_files(draft.id)),
+                           sections=summary_sections(answers, evidence.draft_files(draft.id)),
+                           assessment=assess_criteria(criteria_answers(answers)),
                            back=_back("public.check_answers"))
 
 

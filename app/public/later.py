@@ -134,7 +134,9 @@ def your_report():
         session.pop(LATER_KEY, None)
         return redirect(url_for("public.report_sign_in"))
     added = session.pop("added", False)
-    return render_template("public/later/your_report.html", title="Your report", status=status, added=added)
+    contact_changed = session.pop("contact_changed", False)
+    return render_template("public/later/your_report.html", title="Your report", status=status, added=added,
+                           contact_changed=contact_changed)
 
 
 @bp.route("/report/your-report/add", methods=["GET", "POST"])
@@ -157,9 +159,42 @@ def add_to_report():
                 form.files.errors = [str(refused)]
             else:
                 session["added"] = True
-                return redirect(url_for("public.your_report"))
+                return redirect(url_for("public.contact_changed"))
     return render_template("public/later/add.html", form=form, title="Add to your report",
                            limits=evidence.limits(), back=url_for("public.your_report"))
+
+
+@bp.route("/report/your-report/contact-changed", methods=["GET", "POST"])
+def contact_changed():
+    """After adding to a report: have the safe ways to contact them changed? (optional, "no" goes back)."""
+    if _signed_in_report() is None:
+        return redirect(url_for("public.report_sign_in"))
+    form = forms.ContactChangedForm()
+    if form.validate_on_submit():
+        if form.changed.data == "yes":
+            return redirect(url_for("public.change_contact"))
+        return redirect(url_for("public.your_report"))
+    banner = "We have added this to your report." if session.get("added") else ""
+    return render_template("public/later/question.html", form=form, title=form.changed.label.text, heading=True,
+                           banner=banner, back=url_for("public.your_report"))
+
+
+@bp.route("/report/your-report/safe-contact", methods=["GET", "POST"])
+def change_contact():
+    """New safe-contact rules for a report already made; they replace the old ones on staff pages."""
+    report_id = _signed_in_report()
+    if report_id is None:
+        return redirect(url_for("public.report_sign_in"))
+    form = forms.ContactUpdateForm()
+    if form.validate_on_submit():
+        report_updates.change_contact_rules(report_id, form.dump())
+        session["contact_changed"] = True
+        return redirect(url_for("public.your_report"))
+    # Never filled in from the stored rules: someone else holding the passphrase would see the safe number.
+    return render_template("public/later/question.html", form=form, title="How we may contact you safely now",
+                           intro="Tell us all the ways that are safe now. These replace what you told us before. "
+                                 "Staff see these rules first.",
+                           button="Save the new contact rules", back=url_for("public.your_report"))
 
 
 # Housekeeping ------------------------------------------------------------------------------------

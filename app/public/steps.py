@@ -7,7 +7,13 @@ answer means "not provided". Free text is stored exactly as typed (escaped only 
 
     {
       "danger": "yes" | "no" | "not_sure",
-      "reporter": {"role": "self" | "on_behalf" | "professional", "relationship": str},
+      "reporter": {
+        "role": "self" | "on_behalf" | "professional", "relationship": str,
+        # Only for someone reporting for another person (the reporter-details page); blank for "self".
+        "name": str, "organisation": str, "job_title": str (the last two for a professional),
+        "phone": str, "email": str (a safe way to reach the reporter),
+        "victim_knows": "yes" | "no" | "not_sure" | "" (does the person it is happening to know?),
+      },
       "criteria": {
         "occasions": Occasions value, "unwanted": Unwanted value,
         "feelings": [Feeling value, ...], "feared_violence_times": FearCount value | "",
@@ -47,13 +53,19 @@ answer means "not provided". Free text is stored exactly as typed (escaped only 
       "declaration": True,
     }
 
+A ReportUpdate (something added later to a sent report) stores {"incidents": int, "files": int} and, when the
+victim changed them, "contact" in exactly the shape above; staff pages read the newest contact rules
+(app.services.safe_contact.latest_answers).
+
 Evidence files are rows (EvidenceFile) on the draft, not in the dict; the report passphrase is
 passed to submit_report separately and only its argon2 hash is stored.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,18 @@ class Step:
     endpoint: str
     section: str
     heading: str
+    # Shown only when this says so for the answers so far (None: always shown).
+    applies: Callable[[dict[str, Any]], bool] | None = None
+
+    def shown_for(self, answers: dict[str, Any]) -> bool:
+        """Say whether this page is part of the journey for these answers."""
+        return self.applies is None or self.applies(answers)
+
+
+def is_third_party(answers: dict[str, Any] | None) -> bool:
+    """Whether someone is reporting for another person (a friend, relative or professional)."""
+    reporter = (answers or {}).get("reporter")
+    return isinstance(reporter, dict) and reporter.get("role") in {"on_behalf", "professional"}
 
 
 # The question pages in order; Back and Continue follow this list.
@@ -70,6 +94,7 @@ STEPS: tuple[Step, ...] = (
     Step("public.journey_start", "danger", "Danger now"),
     Step("public.staying_safe", "", "Staying safe"),
     Step("public.who_is_reporting", "reporter", "Who is reporting"),
+    Step("public.reporter_details", "reporter", "About you, the person reporting", applies=is_third_party),
     Step("public.how_many_times", "criteria", "How many times"),
     Step("public.unwanted", "criteria", "Unwanted"),
     Step("public.feelings", "criteria", "How it made you feel"),
@@ -93,12 +118,17 @@ STEPS: tuple[Step, ...] = (
 _INDEX = {step.endpoint: i for i, step in enumerate(STEPS)}
 
 
-def next_endpoint(endpoint: str) -> str:
-    """The page after this one."""
-    return STEPS[min(_INDEX[endpoint] + 1, len(STEPS) - 1)].endpoint
+def next_endpoint(endpoint: str, answers: dict[str, Any] | None = None) -> str:
+    """The page after this one, skipping pages that do not apply to these answers."""
+    for step in STEPS[_INDEX[endpoint] + 1:]:
+        if step.shown_for(answers or {}):
+            return step.endpoint
+    return STEPS[-1].endpoint
 
 
-def previous_endpoint(endpoint: str) -> str | None:
-    """The page before this one, or None on the first page."""
-    index = _INDEX[endpoint]
-    return STEPS[index - 1].endpoint if index > 0 else None
+def previous_endpoint(endpoint: str, answers: dict[str, Any] | None = None) -> str | None:
+    """The page before this one (skipping pages that do not apply), or None on the first page."""
+    for step in reversed(STEPS[:_INDEX[endpoint]]):
+        if step.shown_for(answers or {}):
+            return step.endpoint
+    return None

@@ -9,11 +9,14 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 
 from app.public import forms
+from app.public.steps import is_third_party
 
 # (endpoint, section, form factory, card heading); the order is the journey's.
 PAGES: list[tuple[str, str, Any, str]] = [
     ("public.journey_start", "danger", lambda a: forms.DangerForm, "Safety now"),
     ("public.who_is_reporting", "reporter", lambda a: forms.ReporterForm, "About this report"),
+    ("public.reporter_details", "reporter",
+     lambda a: forms.reporter_details_class((a.get("reporter") or {}).get("role")), "About this report"),
     ("public.how_many_times", "criteria", lambda a: forms.OccasionsForm, "What is happening"),
     ("public.unwanted", "criteria", lambda a: forms.UnwantedForm, "What is happening"),
     ("public.feelings", "criteria", lambda a: forms.FeelingsForm, "What is happening"),
@@ -30,6 +33,9 @@ PAGES: list[tuple[str, str, Any, str]] = [
     ("public.contact_safety", "contact", lambda a: forms.ContactSafetyForm, "Safe contact"),
     ("public.contact_details", "contact", lambda a: forms.ContactDetailsForm, "Safe contact"),
 ]
+# Card headings for someone reporting for another person.
+THIRD_PARTY_HEADINGS = {"About you": "About the person it is happening to",
+                        "How it has affected you": "How it has affected them"}
 NOT_PROVIDED = Markup('<span class="govuk-hint govuk-!-margin-0">Not provided</span>')
 
 
@@ -56,7 +62,12 @@ def _row(key: str, value: Markup, href: str) -> dict[str, Any]:
 def summary_sections(answers: dict[str, Any], files: list) -> list[dict[str, Any]]:
     """Summary cards in journey order, one row per question."""
     cards: dict[str, list[dict[str, Any]]] = {}
+    third_party = is_third_party(answers)
     for endpoint, section, factory, heading in PAGES:
+        if endpoint == "public.reporter_details" and not third_party:
+            continue
+        if third_party:
+            heading = THIRD_PARTY_HEADINGS.get(heading, heading)
         stored = answers.get(section)
         values = stored if isinstance(stored, dict) else {section: stored}
         href = url_for(endpoint, **{"return": "check"})
@@ -70,6 +81,8 @@ def summary_sections(answers: dict[str, Any], files: list) -> list[dict[str, Any
                 rows.append(_row(form[name].label.text, display(form[name], value), href))
             continue
         form: FlaskForm = factory(answers)(formdata=None, meta={"csrf": False})
+        if third_party:
+            form.for_third_party()
         for name in form.answer_names():
             rows.append(_row(form[name].label.text, display(form[name], values.get(name)), href))
         if section == "behaviours":

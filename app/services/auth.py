@@ -209,13 +209,19 @@ def deactivate_staff(user_id: int, *, actor_id: int) -> StaffUser:
     return user
 
 
-def reset_second_factor(user_id: int) -> StaffUser:
-    """Forget an account's authenticator: the person sets up a new one at their next sign-in."""
+def reset_second_factor(user_id: int) -> tuple[StaffUser, str]:
+    """Forget an account's authenticator and its password (a reset often follows a lost or stolen phone).
+
+    The person signs in with the new one-time password, sets up a new authenticator and chooses a password.
+    """
     user = _get(user_id)
+    password = secrets.token_urlsafe(12)
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
     user.totp_secret = None
     user.totp_confirmed = False
     user.totp_last_step = None
     user.session_token = None
     audit.record("staff.reset_second_factor", "staff_user", user.id)
     db.session.commit()
-    return user
+    return user, password

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -32,7 +33,7 @@ from app.models import (
 from app.models.types import utcnow
 from app.services import audit
 from app.services.errors import Conflict, NotFound, ServiceError
-from app.services.safe_contact import SafeContactRules, safe_contact_rules
+from app.services.safe_contact import SafeContactRules, latest_answers, safe_contact_rules
 from app.services.victims_code import Timer, case_timers, next_deadline
 
 STALE_MESSAGE = (
@@ -136,8 +137,10 @@ def open_case_from_triage(report: Report, decision: TriageDecision) -> Case:
     )
     named = decision.next_step is NextStep.NAMED_OFFICER and decision.assigned_to_id is not None
     if named:
+        # "New" means waiting in the pool: a case that starts with an officer is already being worked.
         case.owner_id = decision.assigned_to_id
         case.claimed_at = now
+        case.status = CaseStatus.IN_PROGRESS
     db.session.add(case)
     db.session.flush()
     db.session.add(CaseReport(case_id=case.id, report_id=report.id, origin=True, linked_at=now,
@@ -162,6 +165,8 @@ def _note_update_triaged(case: Case, report: Report, decision: TriageDecision) -
     if decision.next_step is NextStep.NAMED_OFFICER and decision.assigned_to_id and case.owner_id is None:
         case.owner_id = decision.assigned_to_id
         case.claimed_at = now
+        if case.status is CaseStatus.NEW:
+            case.status = CaseStatus.IN_PROGRESS
     db.session.add(CaseEvent(case_id=case.id, kind="update_triaged", actor_id=decision.decided_by_id,
                              summary=f"Victim update on report {report.reference} triaged: back with this case",
                              occurred_at=now, data={"report_id": report.id, "decision_id": decision.id}))
@@ -182,6 +187,7 @@ class CaseRow:
     timers: list[Timer]
     next_due: datetime | None
     overdue: bool
+    referral_only: bool = False
 
 
 def _origin_reports(case_ids: list[int]) -> dict[int, Report]:
@@ -196,6 +202,18 @@ def _origin_reports(case_ids: list[int]) -> dict[int, Report]:
     found: dict[int, Report] = {}
     for case_id, report in rows:
         found.setdefault(case_id, report)
+    return found
+
+
+def _latest_next_steps(report_ids: list[int]) -> dict[int, NextStep]:
+    """Return each report's latest triage next step."""
+    found: dict[int, NextStep] = {}
+    if report_ids:
+        for report_id, step in db.session.execute(
+            select(TriageDecision.report_id, TriageDecision.next_step).where(TriageDecision.report_id.in_(report_ids))
+            .order_by(TriageDecision.decided_at, TriageDecision.id)
+        ):
+            found[report_id] = step
     return found
 
 
@@ -215,11 +233,13 @@ def case_rows(cases: list[Case], now: datetime | None = None) -> list[CaseRow]:
     referrals = _referrals_by_case(ids)
     owner_ids = {case.owner_id for case in cases if case.owner_id}
     names = staff_names(owner_ids)
+    steps = _latest_next_steps([report.id for report in origins.values()])
     rows = []
     for case in cases:
         report = origins.get(case.id)
         received = report.received_at if report else case.opened_at
-        timers = case_timers(case, received, referrals.get(case.id, [])) if case.status is not CaseStatus.CLOSED else []
+        timers = case_timers(case, received, referrals.get(case.id, []), now) \
+            if case.status is not CaseStatus.CLOSED else []
         rows.append(CaseRow(
             case=case,
             reference=report.reference if report else "",
@@ -228,6 +248,7 @@ def case_rows(cases: list[Case], now: datetime | None = None) -> list[CaseRow]:
             timers=timers,
             next_due=next_deadline(timers),
             overdue=any(timer.overdue(now) for timer in timers),
+            referral_only=report is not None and steps.get(report.id) is NextStep.REFER_ONLY,
         ))
     return rows
 
@@ -292,19 +313,14 @@ class CasePage:
     notes: dict[int, CaseNote]
     can_change: bool
     prompts: list[str]
+    # Triage sent the first report for a referral only, not an investigation; the handler's reasons.
+    referral_only: bool = False
+    triage_rationale: str | None = None
 
 
 def contact_answers(reports: list[Report], updates: list[ReportUpdate]) -> dict[str, Any]:
-    """Return the answers to read safe-contact rules from: the newest contact rules a victim gave."""
-    latest = None
-    for update in sorted(updates, key=lambda u: u.received_at):
-        if isinstance(update.answers, dict) and update.answers.get("contact"):
-            latest = update.answers["contact"]
-    if latest is None:
-        for report in sorted(reports, key=lambda r: r.received_at):
-            if isinstance(report.answers, dict) and report.answers.get("contact"):
-                latest = report.answers["contact"]
-    return {"contact": latest} if latest else {}
+    """Return the answers to read safe-contact rules from: the newest contact rules a victim gave, and who reported."""
+    return latest_answers(reports, updates)
 
 
 def safe_contact_for_case(case: Case) -> SafeContactRules:
@@ -405,10 +421,15 @@ def build_case_page(case: Case, actor: StaffUser) -> CasePage:
         text = e.summary if not e.detail else f"{e.summary}. {e.detail}"
         timeline.append(TimelineEntry(e.occurred_at, e.kind, _EVENT_TITLES.get(e.kind, "Case updated"),
                                       who(e.actor_id), text))
-    timeline.sort(key=lambda entry: entry.at, reverse=True)
+    # Newest first; things recorded at the same instant (picked up, then the status change) keep their order.
+    order = {id(entry): n for n, entry in enumerate(timeline)}
+    timeline.sort(key=lambda entry: (entry.at, order[id(entry)]), reverse=True)
 
     received = origin.received_at if origin else case.opened_at
     timers = case_timers(case, received, referrals) if case.status is not CaseStatus.CLOSED else []
+    origin_decisions = sorted((d for d in decisions if origin and d.report_id == origin.id),
+                              key=lambda d: (d.decided_at, d.id))
+    latest_decision = origin_decisions[-1] if origin_decisions else None
     prompts = referral_prompts(assessments[0] if assessments else None, referrals)
     return CasePage(
         case=case,
@@ -424,6 +445,8 @@ def build_case_page(case: Case, actor: StaffUser) -> CasePage:
         notes={n.id: n for n in notes},
         can_change=can_change(case, actor),
         prompts=prompts,
+        referral_only=latest_decision is not None and latest_decision.next_step is NextStep.REFER_ONLY,
+        triage_rationale=latest_decision.rationale if latest_decision else None,
     )
 
 
@@ -527,25 +550,33 @@ class SupervisorView:
 
 
 RISK_ORDER = ("high", "medium", "standard", "not_assessed")
+# Most serious first in SQL, so each list's first page is the right one however many cases are open.
+_RISK_RANK = sql_case({"high": 0, "medium": 1, "standard": 2}, value=Case.risk_level, else_=3)
+_OPEN = Case.status != CaseStatus.CLOSED
+
+
+def _by_risk(query, limit: int) -> list[Case]:
+    return list(db.session.scalars(
+        query.order_by(_RISK_RANK, Case.priority_rank, Case.opened_at, Case.id).limit(limit)))
 
 
 def supervisor_view(limit: int = 200) -> SupervisorView:
     """Return open cases by risk level, unassigned high-risk work, and overdue triage and victim updates."""
     now = utcnow()
     counts = dict(db.session.execute(
-        select(Case.risk_level, func.count()).where(Case.status != CaseStatus.CLOSED).group_by(Case.risk_level)
+        select(Case.risk_level, func.count()).where(_OPEN).group_by(Case.risk_level)
     ).all())
     by_risk = {level: counts.get(None if level == "not_assessed" else level, 0) for level in RISK_ORDER}
-    rank = {level: i for i, level in enumerate(RISK_ORDER)}
-    open_cases = case_rows(list(db.session.scalars(
-        select(Case).where(Case.status != CaseStatus.CLOSED).order_by(Case.priority_rank, Case.opened_at).limit(limit)
-    )), now)
-    open_cases.sort(key=lambda row: (rank[row.case.risk_level or "not_assessed"], row.case.priority_rank,
-                                     row.case.opened_at))
-    unassigned = [row for row in open_cases
-                  if row.case.owner_id is None and (row.case.risk_level == "high" or row.case.priority_rank == 1)]
-    overdue_updates = [row for row in open_cases
-                       if any(t.key == "victim_update" and t.overdue(now) for t in row.timers)]
+    open_cases = case_rows(_by_risk(select(Case).where(_OPEN), limit), now)
+    unassigned = case_rows(_by_risk(select(Case).where(
+        _OPEN, Case.owner_id.is_(None), or_(Case.risk_level == "high", Case.priority_rank == 1)), limit), now)
+    # Working days are worked out in Python, but no update falls due sooner than a day after the news or
+    # the last update, so only cases where one of those is a day old can be overdue.
+    day_ago = now - timedelta(days=1)
+    candidates = _by_risk(select(Case).where(_OPEN, or_(
+        Case.update_due_from <= day_ago, Case.last_victim_update_at <= day_ago)), limit * 5)
+    overdue_updates = [row for row in case_rows(candidates, now)
+                       if any(t.key == "victim_update" and t.overdue(now) for t in row.timers)][:limit]
     overdue_triage = list(db.session.scalars(
         select(Report).where(Report.awaiting_triage.is_(True), Report.sla_due_at < now)
         .order_by(Report.priority_rank, Report.sla_due_at).limit(limit)
@@ -576,7 +607,17 @@ def reassign(case_id: int, actor: StaffUser, *, officer_id: int | None, expected
     case.owner_id = officer.id if officer else None
     case.claimed_at = utcnow() if officer else None
     summary = f"Reassigned to {officer.name}" if officer else "Returned to the pool of cases to pick up"
+    if officer and officer.is_veo:
+        summary += " (Victim Engagement Officer)"
     add_event(case, actor, "reassigned", summary, data={"from": previous, "to": case.owner_id})
-    audit.record("case.reassigned", "case", case.id, details={"from": previous, "to": case.owner_id})
+    status_from = case.status
+    if officer and case.status is CaseStatus.NEW:
+        # As when an officer picks a case up: once someone has it, the status says it is being worked.
+        case.status = CaseStatus.IN_PROGRESS
+        add_event(case, actor, "status", "Status changed from new to in progress (assigned)",
+                  data={"from": status_from.value, "to": case.status.value})
+    audit.record("case.reassigned", "case", case.id,
+                 details={"from": previous, "to": case.owner_id, "status_from": status_from.value,
+                          "status_to": case.status.value})
     commit_case_change()
     return case

@@ -76,6 +76,21 @@ def _storage_path(key: str) -> Path:
     return Path(current_app.config["UPLOAD_DIR"]) / key[:2] / key
 
 
+_STORAGE_KEY = re.compile(r"[0-9a-f]{16,100}")
+
+
+def stored_path(key: str) -> Path | None:
+    """Where a stored file's bytes are, or None when the key is malformed or would lead outside UPLOAD_DIR."""
+    # Keys are ours (token_hex), but a row could be altered: never let one name a path outside the store.
+    if not _STORAGE_KEY.fullmatch(key or ""):
+        return None
+    root = Path(current_app.config["UPLOAD_DIR"]).resolve()
+    path = _storage_path(key).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
 def count_for(*, draft_id: int | None = None, update_files: int = 0) -> int:
     """How many files a draft already holds."""
     if draft_id is None:

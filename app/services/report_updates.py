@@ -78,25 +78,14 @@ def add_to_report(report_id: int, incident: dict[str, Any] | None, uploads: list
     finally:
         evidence.close_all(uploads)
     try:
-        now = utcnow()
-        update = ReportUpdate(report_id=report.id, received_at=now,
-                              answers={"incidents": 1 if incident else 0, "files": len(rows)})
-        db.session.add(update)
-        db.session.flush()
+        update = _new_update(report, {"incidents": 1 if incident else 0, "files": len(rows)},
+                             incident_count=1 if incident else 0)
         if incident:
             db.session.add(incident_row(incident, report_id=report.id, update_id=update.id))
         for row in rows:
             row.report_id = report.id
             row.update_id = update.id
             db.session.add(row)
-        facts = ReportFacts(is_victim_update=True, incident_count=1 if incident else 0)
-        priority = most_urgent(Priority(report.priority_rank), assess_priority(facts).priority)
-        report.priority_rank = priority.rank
-        reasons = assess_priority(facts).reasons
-        report.priority_reasons = list(dict.fromkeys([*(report.priority_reasons or []), *reasons]))
-        report.awaiting_triage = True
-        report.queued_at = now
-        report.sla_due_at = triage_due(now, priority)
         audit.record("report.update", "report", report.id, actor_label="victim",
                      details={"update_id": update.id, "incidents": 1 if incident else 0, "files": len(rows)})
         db.session.commit()
@@ -104,4 +93,36 @@ def add_to_report(report_id: int, incident: dict[str, Any] | None, uploads: list
         db.session.rollback()
         evidence.remove_stored([row.storage_key for row in rows])
         raise
+    return update
+
+
+def change_contact_rules(report_id: int, contact: dict[str, Any]) -> ReportUpdate:
+    """Store new safe-contact rules (the journey's "contact" shape) as an update; staff read the newest rules."""
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise SignInFailed("gone")
+    try:
+        update = _new_update(report, {"incidents": 0, "files": 0, "contact": dict(contact)}, incident_count=0)
+        audit.record("report.update", "report", report.id, actor_label="victim",
+                     details={"update_id": update.id, "contact_rules": True})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return update
+
+
+def _new_update(report: Report, answers: dict[str, Any], *, incident_count: int) -> ReportUpdate:
+    """Add an update row and bring the report back to the triage queue, at least as urgent as before."""
+    now = utcnow()
+    update = ReportUpdate(report_id=report.id, received_at=now, answers=answers)
+    db.session.add(update)
+    db.session.flush()
+    assessment = assess_priority(ReportFacts(is_victim_update=True, incident_count=incident_count))
+    priority = most_urgent(Priority(report.priority_rank), assessment.priority)
+    report.priority_rank = priority.rank
+    report.priority_reasons = list(dict.fromkeys([*(report.priority_reasons or []), *assessment.reasons]))
+    report.awaiting_triage = True
+    report.queued_at = now
+    report.sla_due_at = triage_due(now, priority)
     return update

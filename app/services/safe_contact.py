@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +41,12 @@ class SafeContactRules:
     trusted_name: str = ""
     trusted_phone: str = ""
     headlines: tuple[str, ...] = field(default=())
+    # Someone reporting for the victim (steps.py "reporter"): who they are and a safe way to reach them.
+    reporter_role: str | None = None
+    reporter_name: str = ""
+    reporter_relationship: str = ""
+    reporter_contact: str = ""
+    victim_knows: str | None = None
 
     def is_unsafe(self, channel: str) -> bool:
         """Say whether contacting the victim this way breaks their rules."""
@@ -53,6 +59,20 @@ class SafeContactRules:
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def latest_answers(reports: Iterable[Any], updates: Iterable[Any]) -> dict[str, Any]:
+    """Return the answers to read the rules from: the newest contact rules given (an update's win over a report's)
+    and who reported, from the newest report."""
+    contact = reporter = None
+    for report in sorted(reports, key=lambda r: r.received_at):
+        answers = report.answers if isinstance(report.answers, Mapping) else {}
+        contact = answers.get("contact") or contact
+        reporter = answers.get("reporter") or reporter
+    for update in sorted(updates, key=lambda u: u.received_at):
+        if isinstance(update.answers, Mapping) and update.answers.get("contact"):
+            contact = update.answers["contact"]
+    return {key: value for key, value in (("contact", contact), ("reporter", reporter)) if value}
 
 
 def safe_contact_rules(answers: Mapping[str, Any] | None) -> SafeContactRules:
@@ -90,6 +110,16 @@ def safe_contact_rules(answers: Mapping[str, Any] | None) -> SafeContactRules:
         headlines.append("No voicemail: do not leave messages")
     if accessed in {"yes", "not_sure"}:
         headlines.append("Someone may be reading the victim's email, phone or accounts")
+    reporter = (answers or {}).get("reporter") or {}
+    if not isinstance(reporter, Mapping):
+        reporter = {}
+    third_party = reporter.get("role") in {"on_behalf", "professional"}
+    knows = reporter.get("victim_knows") if reporter.get("victim_knows") in {"yes", "no", "not_sure"} else None
+    if third_party and knows == "no":
+        # Contacting a victim who did not know could alert whoever is watching them: the reporter goes first.
+        headlines.insert(0, "The victim does not know this was reported: contact the reporter first")
+    elif third_party and knows == "not_sure":
+        headlines.insert(0, "The victim may not know this was reported: contact the reporter first")
 
     return SafeContactRules(
         provided=bool(contact),
@@ -105,4 +135,10 @@ def safe_contact_rules(answers: Mapping[str, Any] | None) -> SafeContactRules:
         trusted_name=_text(contact.get("trusted_name")),
         trusted_phone=_text(contact.get("trusted_phone")),
         headlines=tuple(headlines),
+        reporter_role=reporter.get("role") if third_party else None,
+        reporter_name=_text(reporter.get("name")) if third_party else "",
+        reporter_relationship=_text(reporter.get("relationship")) if third_party else "",
+        reporter_contact=", ".join(filter(None, (_text(reporter.get("phone")), _text(reporter.get("email")))))
+        if third_party else "",
+        victim_knows=knows if third_party else None,
     )

@@ -9,21 +9,23 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, insert, select, text
 
 from app.domain.behaviours import Behaviour
 from app.domain.matching import keyed_hash, match_keys
-from app.domain.priority import Danger, ReportFacts, assess_priority
+from app.domain.priority import Danger, Priority, ReportFacts, assess_priority, sla_due
 from app.domain.reference import new_reference
 from app.extensions import db
 from app.models import Channel, Incident, Person, PersonMatchKey, PersonRole, Report, ReportStatus
 from app.models.types import utcnow
 from app.services import audit
+from app.services.sla import sla_targets
 
 FIRST = ["Alex", "Sam", "Jordan", "Chris", "Jamie", "Taylor", "Morgan", "Casey", "Robin", "Lee", "Priya", "Aisha",
          "Mohammed", "Olivia", "Amelia", "Isla", "Noah", "Oliver", "George", "Leo", "Zofia", "Chidi", "Siobhan",
@@ -105,8 +107,11 @@ def _pool(rng: random.Random, secret: bytes, size: int) -> list[Identity]:
 
 
 def _skewed(rng: random.Random, pool: list[Identity]) -> Identity:
-    # A few people account for many reports (the twentieth report about the same man).
-    return pool[min(int(rng.paretovariate(1.2)) - 1, len(pool) - 1)]
+    # Most repeat people appear in two or three reports; one in fifty is prolific, in dozens of reports (the
+    # twentieth report about the same man) at any seed size, never in a fifth of the force's history.
+    if rng.random() < 0.2:
+        return pool[rng.randrange(max(1, len(pool) // 50))]
+    return pool[rng.randrange(len(pool))]
 
 
 def _weighted_channel(rng: random.Random) -> Channel:
@@ -141,14 +146,15 @@ def seed_demo_reports(count: int, *, seed: int | None = None, awaiting_share: fl
            for table, model in (("report", Report), ("person", Person), ("key", PersonMatchKey),
                                 ("incident", Incident))}
     used_refs: set[str] = set(session.scalars(select(Report.reference))) if ids["report"].value else set()
-    suspects = _pool(rng, secret, max(count // 40, 5))
-    victims = _pool(rng, secret, max(count // 80, 5))
+    suspects = _pool(rng, secret, max(count // 10, 5))
+    victims = _pool(rng, secret, max(count // 40, 5))
+    targets = sla_targets(current_app.config)
     totals = {"incidents": 0, "people": 0}
     done = 0
     while done < count:
         n = min(batch_size, count - done)
         tables = _batch(rng, n, now=now, ids=ids, used_refs=used_refs, suspects=suspects, victims=victims,
-                        secret=secret, awaiting_share=awaiting_share)
+                        secret=secret, awaiting_share=awaiting_share, targets=targets)
         totals["incidents"] += len(tables["incident"])
         totals["people"] += len(tables["person"])
         for name, columns, table in (("report", REPORT_COLUMNS, Report.__table__),
@@ -184,8 +190,8 @@ def _write(session, table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
 
 
 def _batch(rng: random.Random, n: int, *, now: datetime, ids: dict[str, _Ids], used_refs: set[str],
-           suspects: list[Identity], victims: list[Identity], secret: bytes,
-           awaiting_share: float) -> dict[str, list[tuple[Any, ...]]]:
+           suspects: list[Identity], victims: list[Identity], secret: bytes, awaiting_share: float,
+           targets: Mapping[Priority, timedelta]) -> dict[str, list[tuple[Any, ...]]]:
     out: dict[str, list[tuple[Any, ...]]] = {"report": [], "person": [], "key": [], "incident": []}
     for _ in range(n):
         report_id = ids["report"].next()
@@ -219,7 +225,8 @@ def _batch(rng: random.Random, n: int, *, now: datetime, ids: dict[str, _Ids], u
         status = ReportStatus.RECEIVED if awaiting else rng.choice((ReportStatus.WITH_OFFICER, ReportStatus.CLOSED))
         out["report"].append((
             report_id, reference, channel.value, status.value, received, answers, 1, awaiting,
-            assessment.priority.rank, list(assessment.reasons), received, None, 1, received,
+            assessment.priority.rank, list(assessment.reasons), received,
+            sla_due(received, assessment.priority, targets), 1, received,
         ))
         for role, person in ((PersonRole.VICTIM, victim), (PersonRole.SUSPECT, suspect)):
             person_id = ids["person"].next()

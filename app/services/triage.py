@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.domain.priority import Priority, describe_time_left, is_overdue
 from app.domain.triage import THRIVE, DecisionInput, decision_problems
 from app.domain.uk_time import uk_clock
 from app.extensions import db
@@ -27,7 +29,9 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.services import audit
+from app.services import evidence as evidence_store
 from app.services.errors import Conflict, NotFound, ServiceError
+from app.services.sla import triage_due
 
 
 class ClaimedByOther(Conflict):
@@ -203,6 +207,10 @@ class ReportForTriage:
     claimed_by: StaffUser | None
     latest_update_id: int
     extra: dict[str, Any] = field(default_factory=dict)
+    # While it awaits triage: when triage is due under the configured targets (as the queue counts it).
+    due_at: datetime | None = None
+    time_left: str = ""
+    overdue: bool = False
 
 
 def view_report(report_id: int, *, purpose: str = "view") -> ReportForTriage:
@@ -221,7 +229,26 @@ def view_report(report_id: int, *, purpose: str = "view") -> ReportForTriage:
                                         .order_by(TriageDecision.decided_at.desc())))
     taken_by = db.session.get(StaffUser, report.taken_by_id) if report.taken_by_id else None
     claimed_by = db.session.get(StaffUser, report.claimed_by_id) if report.claimed_by_id else None
+    due_at, time_left, overdue = None, "", False
+    if report.awaiting_triage:
+        now = utcnow()
+        due_at = triage_due(report.queued_at, Priority(report.priority_rank))
+        time_left, overdue = describe_time_left(now, due_at), is_overdue(now, due_at)
     audit.record("report.view", "report", report_id, details={"purpose": purpose})
     db.session.commit()
     return ReportForTriage(report, people, incidents, evidence, updates, decisions, taken_by, claimed_by,
-                           max((u.id for u in updates), default=0))
+                           max((u.id for u in updates), default=0), due_at=due_at, time_left=time_left,
+                           overdue=overdue)
+
+
+def evidence_download(report_id: int, file_id: int) -> tuple[EvidenceFile, Path]:
+    """One of a report's evidence files for a staff member to download, with the audit event for it."""
+    row = db.session.scalar(select(EvidenceFile).where(EvidenceFile.id == file_id,
+                                                       EvidenceFile.report_id == report_id))
+    path = evidence_store.stored_path(row.storage_key) if row is not None else None
+    if row is None or path is None:
+        raise NotFound("No such evidence file")
+    audit.record("evidence.download", "evidence_file", row.id, details={"report_id": report_id,
+                                                                      "sha256": row.sha256})
+    db.session.commit()
+    return row, path

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, and_, false, or_, select, true, tuple_
+from sqlalchemy import Select, and_, false, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from app.domain.priority import Priority, describe_time_left, is_overdue
@@ -94,6 +94,22 @@ def decode_cursor(token: str | None) -> Cursor | None:
         return None
 
 
+def _awaiting(filters: QueueFilters, *, now: datetime, targets: Mapping[Priority, timedelta]) -> list:
+    """The WHERE conditions for reports awaiting triage that pass the filters."""
+    conditions = [Report.awaiting_triage.is_(True)]
+    if filters.priority is not None:
+        conditions.append(Report.priority_rank == filters.priority.rank)
+    if filters.channel is not None:
+        conditions.append(Report.channel == filters.channel)
+    if filters.overdue_only:
+        # Overdue means queued before now minus that priority's target.
+        conditions.append(or_(false(), *(
+            and_(Report.priority_rank == priority.rank, Report.queued_at < now - target)
+            for priority, target in targets.items()
+        )))
+    return conditions
+
+
 def queue_statement(filters: QueueFilters, cursor: Cursor | None, *, now: datetime,
                     targets: Mapping[Priority, timedelta], limit: int) -> Select:
     """The single SELECT for one page of the queue, in index order."""
@@ -104,20 +120,10 @@ def queue_statement(filters: QueueFilters, cursor: Cursor | None, *, now: dateti
                Report.received_at, Report.queued_at, Report.claimed_at, Report.claim_expires_at,
                claimer.name.label("claimed_by_name"))
         .outerjoin(claimer, and_(claimer.id == Report.claimed_by_id, claim_active))
-        .where(Report.awaiting_triage.is_(True))
+        .where(*_awaiting(filters, now=now, targets=targets))
         .order_by(Report.awaiting_triage, Report.priority_rank, Report.queued_at, Report.id)
         .limit(limit)
     )
-    if filters.priority is not None:
-        stmt = stmt.where(Report.priority_rank == filters.priority.rank)
-    if filters.channel is not None:
-        stmt = stmt.where(Report.channel == filters.channel)
-    if filters.overdue_only:
-        # Overdue means queued before now minus that priority's target.
-        stmt = stmt.where(or_(false(), *(
-            and_(Report.priority_rank == priority.rank, Report.queued_at < now - target)
-            for priority, target in targets.items()
-        )))
     if cursor is not None:
         stmt = stmt.where(tuple_(Report.priority_rank, Report.queued_at, Report.id)
                           > tuple_(cursor.priority_rank, cursor.queued_at, cursor.report_id))
@@ -157,8 +163,7 @@ def queue_page(filters: QueueFilters | None = None, cursor_token: str | None = N
     return QueuePage(tuple(rows), next_cursor)
 
 
-def count_awaiting() -> int:
-    """How many reports await triage (an index-only count)."""
-    from sqlalchemy import func
-
-    return db.session.scalar(select(func.count()).select_from(Report).where(Report.awaiting_triage.is_(true())))
+def count_awaiting(filters: QueueFilters | None = None, *, now: datetime | None = None) -> int:
+    """How many reports await triage, or pass the filters (the queue index bounds it to awaiting rows)."""
+    conditions = _awaiting(filters or QueueFilters(), now=now or utcnow(), targets=sla_targets(current_app.config))
+    return db.session.scalar(select(func.count()).select_from(Report).where(*conditions)) or 0

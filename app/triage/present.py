@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from app.domain.behaviours import Behaviour
 from app.domain.criteria import DailyLifeChange, FearCount, Feeling, Occasions, Relationship, Unwanted
@@ -22,13 +20,6 @@ EVIDENCE = {"screenshots": "Screenshots or photos", "messages": "Messages, email
             "call_logs": "Call logs or voicemails", "footage": "Doorbell, CCTV or video", "witnesses": "Witnesses",
             "diary": "A diary or notes", "gifts": "Gifts or things left", "other": "Something else"}
 NOT_PROVIDED = "Not provided"
-# Stored in UTC; staff in England and Wales read clock time, summer time included.
-LOCAL = ZoneInfo("Europe/London")
-
-
-def local_time(value: datetime | None, fmt: str = "%-d %b %Y %H:%M") -> str:
-    """A UTC timestamp as UK clock time, e.g. '2 Mar 2026 14:02'."""
-    return value.astimezone(LOCAL).strftime(fmt) if value is not None else ""
 
 
 def _enum(cls: type[StrEnum]) -> Callable[[Any], str]:
@@ -66,6 +57,19 @@ def _rows(section: Mapping[str, Any], spec: list[tuple[str, str, Callable[[Any],
     return [(title, _show(section.get(key), label)) for key, title, label in spec]
 
 
+def _reporter_section(reporter: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The reporter's own details (issue 3's reporter page), only when someone reported for the victim."""
+    if reporter.get("role") not in {"on_behalf", "professional"}:
+        return []
+    professional = [("organisation", "Organisation", _text), ("job_title", "Role", _text)] \
+        if reporter.get("role") == "professional" else []
+    return [("The person reporting", _rows(reporter, [
+        ("name", "Name", _text), ("relationship", "Who they are to the victim", _text), *professional,
+        ("phone", "Safe phone", _text), ("email", "Safe email", _text),
+        ("victim_knows", "The victim knows about this report", _mapping(YES_NO)),
+    ]))]
+
+
 def answer_sections(answers: Mapping[str, Any] | None) -> list[tuple[str, list[tuple[str, str]]]]:
     """Headed groups of (question, answer) in the order a handler reads them; incidents are separate rows."""
     answers = answers or {}
@@ -89,6 +93,7 @@ def answer_sections(answers: Mapping[str, Any] | None) -> list[tuple[str, list[t
                 ("feared_violence_times", "Times afraid of violence", _enum(FearCount)),
             ]),
         ]),
+        *_reporter_section(reporter),
         ("Behaviours", [
             *_rows(behaviours, [
                 ("selected", "What they have done", _enum(Behaviour)),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app.auth.forms import ConfirmForm
 from app.domain.priority import Priority
 from app.domain.triage import GRADE_LABELS, NEXT_STEP_LABELS
+from app.domain.uk_time import uk_clock
 from app.models import Role
 from app.models.types import utcnow
 from app.security import role_required
@@ -15,13 +16,17 @@ from app.services import repeats as repeats_service
 from app.services import triage as triage_service
 from app.services import triage_queue
 from app.services.errors import Conflict, NotFound, ServiceError
-from app.services.safe_contact import safe_contact_rules
+from app.services.evidence import human_size
+from app.services.safe_contact import latest_answers, safe_contact_rules
 from app.triage import bp
 from app.triage.forms import DecisionForm, QueueFilterForm
-from app.triage.present import answer_sections, local_time
+from app.triage.present import answer_sections
 
 TRIAGE_ROLES = (Role.CALL_HANDLER, Role.SUPERVISOR)
-bp.add_app_template_filter(local_time, "staff_time")
+# Evidence is part of the report: call handlers read it at triage, officers and VEOs when they work the case.
+EVIDENCE_ROLES = (Role.CALL_HANDLER, Role.OFFICER, Role.SUPERVISOR)
+# A downloaded file is never a page: no scripts, no plugins, no same-origin access even if a browser renders it.
+EVIDENCE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 @bp.get("")
@@ -34,12 +39,18 @@ def queue():
                                         overdue_only=bool(filters_form.overdue.data))
     cursor = request.args.get("after")
     page = triage_queue.queue_page(filters, cursor)
-    args = {k: v for k, v in request.args.items() if k not in ("after", "submit") and v}
-    next_url = url_for("triage.queue", **args, after=page.next_cursor) if page.next_cursor else None
+    # The page number only labels the page ("Showing 26 to 50"); the signed cursor decides what is on it.
+    number = request.args.get("page", type=int) or 1
+    number = number if cursor and 1 < number < 100_000 else 1
+    args = {k: v for k, v in request.args.items() if k not in ("after", "submit", "page") and v}
+    next_url = url_for("triage.queue", **args, after=page.next_cursor, page=number + 1) if page.next_cursor else None
     first_url = url_for("triage.queue", **args) if cursor else None
+    awaiting = triage_queue.count_awaiting()
+    matching = triage_queue.count_awaiting(filters) if filters.is_filtered() else awaiting
+    first_row = (number - 1) * current_app.config["TRIAGE_QUEUE_PAGE_SIZE"] + 1
     return render_template("triage/queue.html", page=page, filters_form=filters_form, filters=filters,
-                           next_url=next_url, first_url=first_url, awaiting=triage_queue.count_awaiting(),
-                           claim_minutes=current_app.config["TRIAGE_CLAIM_MINUTES"])
+                           next_url=next_url, first_url=first_url, awaiting=awaiting, matching=matching,
+                           first_row=first_row, claim_minutes=current_app.config["TRIAGE_CLAIM_MINUTES"])
 
 
 def _render_report(report_id: int, *, form: DecisionForm | None = None, conflict: str | None = None,
@@ -62,14 +73,14 @@ def _render_report(report_id: int, *, form: DecisionForm | None = None, conflict
             form.seen_update.data = str(data.latest_update_id)
     holder = None
     if claim_live and not mine and data.claimed_by is not None:
-        opened_at = local_time(report.claimed_at, "%H:%M")
-        holder = f"Opened by {triage_service.short_name(data.claimed_by.name)} at {opened_at}"
+        holder = f"Opened by {triage_service.short_name(data.claimed_by.name)} at {uk_clock(report.claimed_at)}"
     return render_template(
-        "triage/report.html", data=data, report=report, rules=safe_contact_rules(report.answers),
+        "triage/report.html", data=data, report=report,
+        rules=safe_contact_rules(latest_answers([report], data.updates)),  # a victim's newer contact rules win
         sections=answer_sections(report.answers), repeats=repeats_service.possible_repeats(report.id),
         form=form if mine else None, mine=mine, holder=holder, conflict=conflict, action_form=ConfirmForm(),
         priority_of=lambda r: Priority(r.priority_rank), grade_labels=GRADE_LABELS,
-        next_step_labels=NEXT_STEP_LABELS,
+        next_step_labels=NEXT_STEP_LABELS, human_size=human_size,
     ), status
 
 
@@ -129,3 +140,17 @@ def decide(report_id: int):
         return _render_report(report_id, form=form, status=400)
     flash("Decision saved. The report has left the queue.", "success")
     return redirect(url_for("triage.queue"))
+
+
+@bp.get("/reports/<int:report_id>/evidence/<int:file_id>")
+@role_required(*EVIDENCE_ROLES)
+def evidence_file(report_id: int, file_id: int):
+    """Download one evidence file: always as an attachment, never shown in the browser, and audited."""
+    try:
+        row, path = triage_service.evidence_download(report_id, file_id)
+    except NotFound:
+        abort(404)
+    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.original_name,
+                         conditional=False, etag=False, last_modified=None, max_age=0)
+    response.headers["Content-Security-Policy"] = EVIDENCE_CSP  # kept by app.security.set_security_headers
+    return response

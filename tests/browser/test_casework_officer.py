@@ -74,6 +74,20 @@ def test_officer_picks_up_assesses_refers_and_records_contact(site, live_app, pa
     page.get_by_role("button", name="Save referral").click()
     expect(page.get_by_text("Referral recorded as proposed.")).to_be_visible()
 
+    page.get_by_role("link", name="Summary to print for Paladin").click()
+    expect(page.get_by_role("heading", name="Referral to Paladin", level=1)).to_be_visible()
+    _check(page, phone_page, axe_check, "referral summary")
+    screenshot(phone_page, "casework-referral-summary-320")
+    # Printed (or saved as a PDF) it is the summary alone: no staff menu, header, footer or back link.
+    page.emulate_media(media="print")
+    screenshot(page, "casework-referral-summary-print")
+    for hidden in (page.get_by_role("link", name="Back to the case"), page.locator("header").first,
+                   page.locator("footer").first):
+        expect(hidden).to_be_hidden()
+    expect(page.get_by_text("High risk stalking")).to_be_visible()
+    page.emulate_media(media="screen")
+    page.get_by_role("link", name="Back to the case").click()
+
     page.get_by_role("link", name="Record a contact attempt").click()
     expect(page.get_by_role("heading", name="Record a contact attempt", level=1)).to_be_visible()
     _check(page, phone_page, axe_check, "contact")
@@ -93,4 +107,37 @@ def test_officer_picks_up_assesses_refers_and_records_contact(site, live_app, pa
     expect(timeline).to_contain_text("Contact attempt: Phone call")
     expect(timeline).to_contain_text("Referral to Paladin proposed")
     expect(timeline).to_contain_text("Risk assessment (stalking-screen version 1)")
+    expect(page.get_by_text("Last update given")).to_be_visible()
     _check(page, phone_page, axe_check, "case page after the work")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320, "no sideways scrolling at 320 px"
+    screenshot(page, "casework-case-page-after-the-work")
+    screenshot(phone_page, "casework-case-page-after-the-work-320")
+
+
+def test_supervisor_sees_the_overview_and_gives_a_case_to_a_veo(site, live_app, page, phone_page, axe_check,
+                                                                  screenshot):
+    from app.extensions import db
+    from app.models import Case
+
+    with live_app.app_context():
+        boss = make_enrolled_staff(role=Role.SUPERVISOR, name="Sam Supervisor")
+        make_enrolled_staff(role=Role.OFFICER, name="Val Engagement", is_veo=True)
+        supervisor = SimpleNamespace(email=boss.email, totp_secret=boss.totp_secret)
+        case_id = make_case(priority_rank=1).id
+        db.session.get(Case, case_id).risk_level = "high"
+        db.session.commit()
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, site, supervisor)
+    page.goto(f"{site}/cases/supervisor")
+    expect(page.get_by_role("heading", name="Casework overview", level=1)).to_be_visible()
+    _check(page, phone_page, axe_check, "supervisor overview")
+    screenshot(page, "casework-supervisor")
+    screenshot(phone_page, "casework-supervisor-320")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320, "no sideways scrolling at 320 px"
+    page.get_by_role("link", name=f"Reassign case {case_id}").first.click()
+    _check(page, phone_page, axe_check, "reassign")
+    page.get_by_label("Give the case to").select_option(label="Val Engagement (VEO)")
+    page.get_by_role("button", name="Reassign").click()
+    expect(page.get_by_text("Case reassigned.")).to_be_visible()
+    expect(page.locator("#timeline + ol")).to_contain_text("Reassigned to Val Engagement (Victim Engagement Officer)")

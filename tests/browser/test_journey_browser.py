@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Incident, Report
+from app.models import Draft, Incident, Report, ReportUpdate
 
 PASSPHRASE = "purple elephant umbrella"
 
@@ -275,10 +275,25 @@ def test_save_close_and_resume_elsewhere_then_add_to_the_report(browser, site, a
     page.get_by_label("What happened?").fill("A parcel left on my doorstep")
     page.get_by_role("button", name="Add to report").click()
     assert page.get_by_text("We have added this to your report").is_visible()
+    # The loop's optional step: new safe-contact rules.
+    page.get_by_label("Yes").check()
+    axe_check(page, "contact changed")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Yes, but only in certain ways").check()
+    page.get_by_label("Letter").check()
+    page.get_by_role("group", name="Could anyone else read your messages, email or get into your accounts?") \
+        .get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Can we leave a voicemail or message?").get_by_label("No", exact=True).check()
+    page.get_by_label("When is it safe to contact you?").fill("Evenings only")
+    axe_check(page, "new contact rules")
+    page.get_by_role("button", name="Save the new contact rules").click()
+    assert page.get_by_text("We will only contact you in the new ways").is_visible()
     with live_app.app_context():
         report = db.session.scalar(select(Report))
         assert report.answers["impact"]["details"] == "I no longer go to the gym"
         assert db.session.scalar(select(Incident)).description == "A parcel left on my doorstep"
+        contact = db.session.scalars(select(ReportUpdate)).all()[-1].answers["contact"]
+        assert contact["ways"] == ["letter"] and contact["safe_times"] == "Evenings only"
         db.session.remove()
     second.close()
 
@@ -304,3 +319,69 @@ def test_timeout_warning_dialog_appears_and_continue_keeps_the_answers(browser, 
         context.close()
     finally:
         live_app.config["DRAFT_IDLE_MINUTES"] = 30
+
+
+def test_timeout_warning_save_keeps_what_was_just_typed(browser, site, live_app, axe_check, screenshot):
+    live_app.config["DRAFT_IDLE_MINUTES"] = 0.1  # 6 seconds: the warning shows at half-time
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(site + "/report/start")
+        page.get_by_label("No", exact=True).check()
+        page.get_by_role("button", name="Continue").click()
+        page.goto(site + "/report/impact")
+        page.get_by_label("Tell us more about how it has affected you").fill("Typed just before the warning")
+        dialog = page.get_by_role("dialog", name="We will delete your answers soon")
+        dialog.wait_for(state="visible", timeout=10_000)
+        screenshot(page, "journey-timeout-dialog-desktop")
+        dialog.get_by_role("button", name="Save and come back later").click()
+        page.wait_for_url(re.compile(r"/report/save"))
+        assert page.get_by_role("heading", level=1).inner_text().startswith("Save your answers")
+        with live_app.app_context():
+            assert db.session.scalar(select(Draft)).answers["impact"]["details"] == "Typed just before the warning"
+            db.session.remove()
+        context.close()
+    finally:
+        live_app.config["DRAFT_IDLE_MINUTES"] = 30
+
+
+@pytest.mark.parametrize("width", [1280, 320], ids=["desktop", "320px"])
+def test_someone_reporting_for_a_friend(browser, site, live_app, axe_check, screenshot, width):
+    tag = "desktop" if width == 1280 else "320px"
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(site + "/report/start")
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("I am reporting for someone else").check()
+    page.get_by_label("Who are you to the person it is happening to?").fill("Her sister")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "About you, the person reporting"
+    page.get_by_role("button", name="Continue").click()
+    assert page.title().startswith("Error: ")
+    axe_check(page, f"reporter details error ({tag})")
+    page.get_by_label("Your name").fill("Ann Jones")
+    page.get_by_label("A phone number that is safe for us to call you on").fill("07700 900555")
+    page.get_by_role("group", name="Does the person it is happening to know you are reporting?") \
+        .get_by_label("No", exact=True).check()
+    axe_check(page, f"reporter details ({tag})")
+    screenshot(page, f"journey-reporter-details-{tag}")
+    page.get_by_role("button", name="Continue").click()
+    page.goto(site + "/report/about-you")
+    assert page.get_by_role("heading", level=1).inner_text() == "About the person it is happening to"
+    page.get_by_label("Their full name").fill("Beth Jones")
+    axe_check(page, f"about them ({tag})")
+    screenshot(page, f"journey-about-them-{tag}")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Contacting them safely"
+    axe_check(page, f"contact them ({tag})")
+    page.goto(site + "/report/check-answers")
+    assert page.get_by_text("Ann Jones").is_visible() and page.get_by_text("Beth Jones").is_visible()
+    axe_check(page, f"check answers third party ({tag})")
+    screenshot(page, f"journey-check-answers-third-party-{tag}")
+    with live_app.app_context():
+        reporter = db.session.scalar(select(Draft)).answers["reporter"]
+        assert reporter["name"] == "Ann Jones" and reporter["victim_knows"] == "no"
+        db.session.remove()
+    context.close()

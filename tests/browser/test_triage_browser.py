@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Channel, Report, ReportStatus, Role, TriageDecision
+from app.models import Channel, EvidenceFile, Report, ReportStatus, Role, TriageDecision
+from tests.browser.conftest import ARTIFACTS
 from tests.staff_fixtures import browser_sign_in, make_enrolled_staff
 
 ANSWERS = {
@@ -31,6 +34,8 @@ ANSWERS = {
     "contact": {"safe": "some_ways", "ways": ["call"], "phone": "07700 900123", "voicemail": "no",
                 "safe_times": "Weekdays 9am to 3pm", "code_word": "bluebell", "accounts_accessed": "yes"},
 }
+# A PNG header and padding: enough for a file on the triage screen and a real download.
+EVIDENCE_BYTES = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + b"\x00" * 3000
 
 
 @pytest.fixture
@@ -40,6 +45,14 @@ def report_and_handler(live_app, site):
 
     with live_app.app_context():
         report = submit_report(ANSWERS, channel=Channel.ONLINE, submission_key=secrets.token_hex(16))
+        key = secrets.token_hex(24)
+        stored = Path(live_app.config["UPLOAD_DIR"]) / key[:2] / key
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_bytes(EVIDENCE_BYTES)
+        db.session.add(EvidenceFile(report_id=report.id, original_name="Screenshot of messages 2 May.png",
+                                    content_type="image/png", size_bytes=len(EVIDENCE_BYTES),
+                                    sha256=hashlib.sha256(EVIDENCE_BYTES).hexdigest(), storage_key=key))
+        db.session.commit()
         handler = make_enrolled_staff(role=Role.CALL_HANDLER, name="Casey Handler")
         make_enrolled_staff(role=Role.OFFICER, name="Olu Officer", is_veo=True)
         yield report.id, report.reference, handler
@@ -89,6 +102,15 @@ def test_call_handler_triages_a_report_end_to_end(page, site, live_app, axe_chec
     assert main.index("Safe contact rules") < main.index("Criteria")
     expect(page.get_by_text("No voicemail: do not leave messages")).to_be_visible()
     expect(page.get_by_text("Waited outside my work")).to_be_visible()
+    expect(page.get_by_text("Why: threats of violence")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"\d{4} at \d{1,2}:\d\d[ap]m"))).to_be_visible()  # due, on the UK clock
+    expect(page.get_by_text(hashlib.sha256(EVIDENCE_BYTES).hexdigest())).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Screenshot of messages 2 May.png")).click()
+    download = download_info.value
+    assert download.suggested_filename == "Screenshot of messages 2 May.png"
+    assert Path(download.path()).read_bytes() == EVIDENCE_BYTES
+    assert page.get_by_role("heading", name="Triage a report").is_visible()  # still on the report
     axe_check(page, "report")
 
     page.get_by_role("button", name="Triage this report").click()
@@ -141,8 +163,18 @@ def test_staff_pages_are_axe_clean_at_320px(phone_page, site, axe_check, screens
     axe_check(page, "staff home at 320px")
     page.goto(f"{site}/staff/triage")
     axe_check(page, "queue at 320px")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # the table scrolls in its own box
     screenshot(page, "triage-queue-320px")
     page.get_by_role("link", name=reference).click()
+    expect(page.get_by_role("heading", name="Triage a report")).to_be_visible()
+    # The safe-contact rules come first on a phone too: above the priority, inside the screen's width.
+    rules = page.get_by_role("region", name="Safe contact rules").bounding_box()
+    priority = page.get_by_text("Why: threats of violence").bounding_box()
+    assert rules["y"] < priority["y"] and rules["x"] + rules["width"] <= 320
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scrolling of the page
+    axe_check(page, "report at 320px")
+    screenshot(page, "triage-report-320px")
+    page.screenshot(path=str(ARTIFACTS / "triage-report-320px-first-screen.png"))  # what a handler sees first
     page.get_by_role("button", name="Triage this report").click()
     expect(page.get_by_role("heading", name="Triage decision")).to_be_visible()
     axe_check(page, "report and decision form at 320px")

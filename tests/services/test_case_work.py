@@ -186,8 +186,10 @@ def test_a_contact_giving_an_update_or_the_acknowledgement_meets_those_timers(ow
                             expected_version=_version(case))
     fresh = db.session.get(Case, case.id)
     timers = {t.key: t for t in case_timers(fresh, fresh.opened_at, [])}
-    assert timers["acknowledgement"].done and timers["victim_update"].done
-    assert not timers["support_referral"].done
+    assert timers["acknowledgement"].done and not timers["support_referral"].done
+    # Updates recur: the update is recorded and the next one falls due later, not "done" for good.
+    assert timers["victim_update"].last_at == fresh.last_victim_update_at is not None
+    assert not timers["victim_update"].done and timers["victim_update"].due_at > fresh.last_victim_update_at
 
 
 # --- notes -------------------------------------------------------------------------------------------------
@@ -230,7 +232,7 @@ def test_closing_needs_an_outcome_and_nfa_needs_a_rationale(owned):
         cases.change_status(case.id, officer, status=CaseStatus.CLOSED, outcome=CaseOutcome.NO_FURTHER_ACTION,
                             rationale=" ", expected_version=_version(case))
     assert no_rationale.value.field == "rationale"
-    for status in (CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_CHARGE_DECISION, CaseStatus.CHARGED):
+    for status in (CaseStatus.AWAITING_CHARGE_DECISION, CaseStatus.CHARGED):
         cases.change_status(case.id, officer, status=status, expected_version=_version(case))
     closed = cases.change_status(case.id, officer, status=CaseStatus.CLOSED, outcome=CaseOutcome.NO_FURTHER_ACTION,
                                  rationale="Victim moved away and withdrew", expected_version=_version(case))
@@ -245,10 +247,10 @@ def test_two_people_cannot_overwrite_each_other(owned):
     officer, case = owned
     supervisor = make_officer(role=Role.SUPERVISOR)
     both_saw = _version(case)
-    cases.change_status(case.id, supervisor, status=CaseStatus.IN_PROGRESS, expected_version=both_saw)
+    cases.change_status(case.id, supervisor, status=CaseStatus.AWAITING_CHARGE_DECISION, expected_version=both_saw)
     with pytest.raises(StaleCase):
-        cases.change_status(case.id, officer, status=CaseStatus.AWAITING_CHARGE_DECISION, expected_version=both_saw)
-    assert db.session.get(Case, case.id).status is CaseStatus.IN_PROGRESS
+        cases.change_status(case.id, officer, status=CaseStatus.CHARGED, expected_version=both_saw)
+    assert db.session.get(Case, case.id).status is CaseStatus.AWAITING_CHARGE_DECISION
 
 
 def test_enhanced_rights_are_recorded_with_why_and_shorten_the_timers(owned):

@@ -91,7 +91,10 @@ def test_filters_by_priority_channel_and_overdue(app_ctx):
     standard = _report(3, 10)
 
     def ids(**filters):
-        return [r.report_id for r in queue_page(QueueFilters(**filters), now=NOW).rows]
+        found = [r.report_id for r in queue_page(QueueFilters(**filters), now=NOW).rows]
+        # The count the page shows ("3 of 5 match these filters") agrees with what the filters list.
+        assert triage_queue.count_awaiting(QueueFilters(**filters), now=NOW) == len(found)
+        return found
 
     assert ids(priority=Priority.URGENT) == [urgent_phone_overdue.id, urgent_online.id]
     assert ids(priority=Priority.STANDARD) == [standard.id]

@@ -51,52 +51,136 @@ def no_csrf(app_ctx, monkeypatch):
     monkeypatch.setitem(app_ctx.config, "WTF_CSRF_ENABLED", False)
 
 
+def unguarded_endpoints(app) -> list[str]:
+    """Staff endpoints (not public) whose view does not carry role_required."""
+    return sorted(rule.endpoint for rule in app.url_map.iter_rules()
+                  if not _is_public(rule.endpoint) and not getattr(app.view_functions[rule.endpoint],
+                                                                   "allowed_roles", None))
+
+
+def staff_urls_in_public_blueprints(app) -> list[str]:
+    """URLs under /staff served by a public blueprint, where no role check would be expected."""
+    return [rule.rule for rule in app.url_map.iter_rules()
+            if rule.endpoint.split(".")[0] in PUBLIC_BLUEPRINTS and rule.rule.startswith("/staff")]
+
+
+def anonymous_problems(client) -> list[str]:
+    """Every guarded route and method that an anonymous request is not sent to sign-in from."""
+    problems = []
+    for endpoint, method, url, _ in _guarded(client.application):
+        response = _request(client, method, url)
+        if response.status_code != 302 or not response.headers["Location"].startswith("/staff/sign-in"):
+            problems.append(f"{method} {url} ({endpoint}) answered {response.status_code}")
+    return problems
+
+
+def role_walk(client, role: Role) -> tuple[set[str], set[str], list[str]]:
+    """Walk every guarded route as `role`: (endpoints reached, endpoints refused, problems)."""
+    reached, refused, problems = set(), set(), []
+    for endpoint, method, url, allowed in _guarded(client.application):
+        response = _request(client, method, url)
+        signed_out = response.status_code == 302 and response.headers["Location"].startswith("/staff/sign-in")
+        if role in allowed and (endpoint, method) == ("auth.sign_out", "POST"):
+            # Reaching sign-out signs you out: the sign-in page then says so.
+            if not (signed_out and "You have signed out" in client.get("/staff/sign-in").get_data(as_text=True)):
+                problems.append(f"{role} could not sign out")
+            reached.add(endpoint)
+        elif role in allowed:
+            if response.status_code == 403 or signed_out:
+                problems.append(f"{role} should reach {method} {url} ({endpoint}) but got {response.status_code}")
+            reached.add(endpoint)
+        else:
+            if response.status_code != 403:
+                problems.append(f"{role} must not reach {method} {url} ({endpoint}) but got {response.status_code}")
+            refused.add(endpoint)
+    return reached, refused, problems
+
+
 def test_every_route_is_public_or_carries_role_required(app):
-    unguarded = [rule.endpoint for rule in app.url_map.iter_rules()
-                 if not _is_public(rule.endpoint) and not getattr(app.view_functions[rule.endpoint],
-                                                                  "allowed_roles", None)]
+    unguarded = unguarded_endpoints(app)
     assert unguarded == [], f"staff routes without role_required: {unguarded}"
     # Public blueprints must not serve staff URLs.
-    staff_urls = [rule.rule for rule in app.url_map.iter_rules()
-                  if rule.endpoint.split(".")[0] in PUBLIC_BLUEPRINTS and rule.rule.startswith("/staff")]
-    assert staff_urls == []
+    assert staff_urls_in_public_blueprints(app) == []
     assert {"auth", "admin", "triage"} <= set(app.blueprints)
 
 
 def test_anonymous_requests_are_sent_to_sign_in(client, no_csrf):
-    cases = _guarded(client.application)
-    assert len(cases) > 10
-    for endpoint, method, url, _ in cases:
-        response = _request(client, method, url)
-        assert response.status_code == 302, f"{method} {url} ({endpoint}) answered {response.status_code}"
-        assert response.headers["Location"].startswith("/staff/sign-in"), f"{method} {url} ({endpoint})"
+    assert len(_guarded(client.application)) > 10
+    problems = anonymous_problems(client)
+    assert problems == [], problems
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
 def test_each_role_reaches_only_its_own_pages(login_as, client, monkeypatch, role):  # noqa: F811
     login_as(role)
     monkeypatch.setitem(client.application.config, "WTF_CSRF_ENABLED", False)  # as no_csrf, after signing in
-    reached, refused = set(), set()
-    for endpoint, method, url, allowed in _guarded(client.application):
-        response = _request(client, method, url)
-        signed_out = response.status_code == 302 and response.headers["Location"].startswith("/staff/sign-in")
-        if role in allowed and (endpoint, method) == ("auth.sign_out", "POST"):
-            # Reaching sign-out signs you out: the sign-in page then says so.
-            assert signed_out and "You have signed out" in client.get("/staff/sign-in").get_data(as_text=True)
-            reached.add(endpoint)
-        elif role in allowed:
-            assert response.status_code != 403 and not signed_out, \
-                f"{role} should reach {method} {url} ({endpoint}) but got {response.status_code}"
-            reached.add(endpoint)
-        else:
-            assert response.status_code == 403, \
-                f"{role} must not reach {method} {url} ({endpoint}) but got {response.status_code}"
-            refused.add(endpoint)
+    reached, refused, problems = role_walk(client, role)
+    assert problems == [], problems
     assert {"auth.staff_home", "auth.change_password", "auth.sign_out"} <= reached
     expected = {
-        Role.CALL_HANDLER: ({"triage.queue", "triage.phone_report"}, {"admin.staff_list"}),
-        Role.SUPERVISOR: ({"triage.queue"}, {"admin.create_staff"}),
-        Role.OFFICER: (set(), {"triage.queue", "admin.staff_list"}),
-        Role.ADMIN: ({"admin.staff_list", "admin.create_staff"}, {"triage.queue", "triage.report"}),
+        Role.CALL_HANDLER: ({"triage.queue", "triage.phone_report", "triage.evidence_file"}, {"admin.staff_list"}),
+        Role.SUPERVISOR: ({"triage.queue", "triage.evidence_file"}, {"admin.create_staff"}),
+        Role.OFFICER: ({"triage.evidence_file"}, {"triage.queue", "admin.staff_list"}),
+        Role.ADMIN: ({"admin.staff_list", "admin.create_staff"}, {"triage.queue", "triage.report",
+                                                                  "triage.evidence_file"}),
     }[role]
     assert expected[0] <= reached and expected[1] <= refused
+
+
+@pytest.fixture
+def leaky_app(app, app_ctx):
+    """A second app on the same database with one staff route that forgot role_required, and one that has it."""
+    from flask import Blueprint
+
+    from app import create_app
+    from app.extensions import db
+    from app.security import role_required
+
+    leaky = create_app("test", overrides={"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                                          "UPLOAD_DIR": app.config["UPLOAD_DIR"], "WTF_CSRF_ENABLED": False})
+    bp = Blueprint("leaky", __name__, url_prefix="/staff/leaky")
+
+    @bp.get("/<int:report_id>")
+    def forgot(report_id: int):
+        return f"report {report_id} for anyone"
+
+    @bp.post("/guarded")
+    @role_required(Role.ADMIN)
+    def guarded():
+        return "admins only"
+
+    leaky.register_blueprint(bp)
+    public = Blueprint("public_extra", __name__)
+    public.add_url_rule("/staff/not-really-public", "peek", lambda: "staff page in a public blueprint")
+    leaky.register_blueprint(public)
+    PUBLIC_BLUEPRINTS.add("public_extra")
+    yield leaky
+    PUBLIC_BLUEPRINTS.discard("public_extra")
+    with leaky.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_checks_fail_when_a_staff_route_lacks_role_required(leaky_app):
+    """Deny by default must be able to fail: the same checks catch a route registered without the guard."""
+    from tests.factories import DEFAULT_PASSWORD
+    from tests.staff_fixtures import current_code, make_enrolled_staff
+
+    assert unguarded_endpoints(leaky_app) == ["leaky.forgot"]
+    assert staff_urls_in_public_blueprints(leaky_app) == ["/staff/not-really-public"]
+
+    client = leaky_app.test_client()
+    problems = anonymous_problems(client)
+    assert [p for p in problems if "leaky" in p] == [f"GET /staff/leaky/{MISSING_ID} (leaky.forgot) answered 200"]
+    assert problems == [p for p in problems if "leaky" in p]  # everything else still sends anonymous to sign-in
+
+    with leaky_app.app_context():
+        handler = make_enrolled_staff(role=Role.CALL_HANDLER)
+        email, secret = handler.email, handler.totp_secret
+    signed_in = client.post("/staff/sign-in", data={"email": email, "password": DEFAULT_PASSWORD,
+                                                    "code": current_code(secret)})
+    assert signed_in.status_code == 302
+    with leaky_app.app_context():
+        _, refused, role_problems = role_walk(client, Role.CALL_HANDLER)
+    assert f"call_handler must not reach GET /staff/leaky/{MISSING_ID} (leaky.forgot) but got 200" in role_problems
+    assert "leaky.guarded" in refused and not any("leaky.guarded" in p for p in role_problems)

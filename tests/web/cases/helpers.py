@@ -20,16 +20,17 @@ SAFE_CONTACT = {
 
 
 def make_case(*, owner: StaffUser | None = None, priority_rank: int = 3, answers: dict | None = None,
-              handler: StaffUser | None = None, classifications: list[str] | None = None, **report_fields) -> Case:
-    """A report triaged to the officer pool (or to `owner`), opened as a case."""
+              handler: StaffUser | None = None, classifications: list[str] | None = None,
+              next_step: NextStep | None = None, rationale: str | None = None, **report_fields) -> Case:
+    """A report triaged to the officer pool (or to `owner`, or `next_step`), opened as a case."""
     handler = handler or make_staff(role=Role.CALL_HANDLER)
     report = make_report(answers=answers if answers is not None else {"contact": dict(SAFE_CONTACT)},
                          priority_rank=priority_rank, **report_fields)
     decision = TriageDecision(
         report_id=report.id, decided_by_id=handler.id, report_version=report.version, grade=Grade.PRIORITY,
         classifications=classifications if classifications is not None else ["stalking_s2a"],
-        next_step=NextStep.NAMED_OFFICER if owner else NextStep.OFFICER_POOL,
-        assigned_to_id=owner.id if owner else None,
+        next_step=next_step or (NextStep.NAMED_OFFICER if owner else NextStep.OFFICER_POOL),
+        assigned_to_id=owner.id if owner else None, rationale=rationale,
     )
     db.session.add(decision)
     db.session.flush()

@@ -142,7 +142,7 @@ def test_a_stale_save_is_refused_with_a_clear_message(client):
     from app.models import CaseStatus
     from app.services.cases import change_status
 
-    change_status(case.id, supervisor, status=CaseStatus.IN_PROGRESS, expected_version=case.version)
+    change_status(case.id, supervisor, status=CaseStatus.AWAITING_CHARGE_DECISION, expected_version=case.version)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     response = client.post(form_page, data={"csrf_token": token, "version": version, "status": "charged"})
@@ -150,7 +150,7 @@ def test_a_stale_save_is_refused_with_a_clear_message(client):
     text = response.get_data(as_text=True)
     assert "Someone else changed this case after you opened it" in text
     assert 'value="charged" checked' in text
-    assert db.session.get(Case, case.id).status is CaseStatus.IN_PROGRESS
+    assert db.session.get(Case, case.id).status is CaseStatus.AWAITING_CHARGE_DECISION
 
 
 def test_risk_assessment_form_round_trip(client):

@@ -222,7 +222,8 @@ def test_add_to_report_and_see_status(app, client):
     added = submit(other, "/report/your-report/add", {"when": "last week", "what": "Came to my door again",
                                                       "files": (io.BytesIO(PDF), "letter.pdf")},
                    content_type="multipart/form-data")
-    assert added.headers["Location"] == "/report/your-report"
+    # The loop then offers to change the safe-contact rules (tests/web/public/test_reporter_and_contact_updates.py).
+    assert added.headers["Location"] == "/report/your-report/contact-changed"
     db.session.expire_all()
     update = db.session.scalar(select(ReportUpdate))
     assert update.report_id == report.id

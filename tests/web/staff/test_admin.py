@@ -72,14 +72,18 @@ def test_reset_second_factor_means_setting_it_up_again(login_as, client, app_ctx
     login_as(Role.ADMIN)
     officer = make_enrolled_staff(role=Role.OFFICER)
 
-    client.post(f"/staff/admin/staff/{officer.id}/reset-second-factor",
-                data={"csrf_token": csrf_token(client, "/staff/admin/staff")})
+    page = client.post(f"/staff/admin/staff/{officer.id}/reset-second-factor",
+                       data={"csrf_token": csrf_token(client, "/staff/admin/staff")}).get_data(as_text=True)
+    one_time = re.search(r'data-testid="one-time-password">([^<]+)<', page).group(1)
 
     db.session.expire_all()
     stored = db.session.get(StaffUser, officer.id)
-    assert not stored.totp_confirmed and stored.totp_secret is None
+    assert not stored.totp_confirmed and stored.totp_secret is None and stored.must_change_password
+    # A reset usually follows a lost or stolen phone: the old password must not open the account either.
+    with_old_password = sign_in(app_ctx.test_client(), officer, code="")
+    assert "set-up-authenticator" not in (with_old_password.headers.get("Location") or "")
     other = app_ctx.test_client()
-    assert sign_in(other, officer, code="").headers["Location"] == "/staff/set-up-authenticator"
+    assert sign_in(other, officer, password=one_time, code="").headers["Location"] == "/staff/set-up-authenticator"
 
 
 def test_unknown_account_is_not_found(login_as, client):

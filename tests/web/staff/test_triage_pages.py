@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -55,6 +55,28 @@ def test_queue_lists_reports_by_priority_with_reasons_sla_and_owner(login_as, cl
     assert ">Urgent<" in page and ">Standard<" in page
 
 
+def test_queue_says_how_many_are_waiting_and_how_many_match_on_every_page(login_as, client, app_ctx, monkeypatch):
+    login_as(Role.CALL_HANDLER)
+    monkeypatch.setitem(app_ctx.config, "TRIAGE_QUEUE_PAGE_SIZE", 2)
+    for minutes in (50, 40, 30):
+        _queued(2, minutes, channel=Channel.PHONE)
+    for minutes in (20, 10):
+        _queued(3, minutes)
+    _queued(1, 5, awaiting_triage=False)  # triaged: not waiting
+
+    everything = client.get("/staff/triage").get_data(as_text=True)
+    assert "<strong>5</strong> reports awaiting triage" in everything
+    assert "Showing 1 to 2 of 5" in everything and "match these filters" not in everything
+
+    first = client.get("/staff/triage?channel=phone").get_data(as_text=True)
+    assert "<strong>5</strong> reports awaiting triage" in first
+    assert "<strong>3</strong> of 5 match these filters" in first and "Showing 1 to 2 of 3" in first
+    second = client.get(re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&"))
+    page = second.get_data(as_text=True)
+    assert "<strong>3</strong> of 5 match these filters" in page and "Showing 3 to 3 of 3" in page
+    assert 'selected value="phone"' in page or 'value="phone" selected' in page  # the filter form still shows it
+
+
 def test_queue_filters_and_pages_through_get_links(login_as, client, app_ctx, monkeypatch):
     login_as(Role.SUPERVISOR)
     monkeypatch.setitem(app_ctx.config, "TRIAGE_QUEUE_PAGE_SIZE", 2)
@@ -96,6 +118,21 @@ def test_report_page_shows_safe_contact_rules_first_and_is_audited(login_as, cli
     assert "Triage this report" in page and other.reference not in page
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.view"))
     assert event.actor_id == handler.id and event.record_id == report.id and event.ip_address == "127.0.0.1"
+
+
+def test_report_page_gives_the_priority_reasons_and_the_sla_due_time_on_the_uk_clock(login_as, client, app_ctx):
+    login_as(Role.CALL_HANDLER)
+    # 10:00 UTC on a summer day is 11:00 in the UK (BST); urgent is due 60 minutes after it joined the queue.
+    queued = datetime(2025, 7, 1, 10, 0, tzinfo=UTC)
+    report = make_report(answers=ANSWERS, priority_rank=1, queued_at=queued, received_at=queued,
+                         priority_reasons=["threats of violence", "children at risk"])
+
+    page = client.get(f"/staff/triage/reports/{report.id}").get_data(as_text=True)
+
+    summary = page[page.index(">Priority<"):page.index("Possible repeats")]
+    assert ">Urgent<" in summary and "Why: threats of violence, children at risk" in summary
+    assert "Triage due" in summary and "1 July 2025 at 12:00pm" in summary
+    assert re.search(r"Overdue by \d+ day", summary)
 
 
 def test_two_handlers_one_claim(login_as, client, app_ctx):
