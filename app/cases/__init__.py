@@ -2,6 +2,6 @@
 
 from flask import Blueprint
 
-bp = Blueprint("cases", __name__, url_prefix="/cases")
+bp = Blueprint("cases", __name__, url_prefix="/staff/cases")
 
 from app.cases import routes, supervisor  # noqa: E402, F401  (routes register on bp)

@@ -40,7 +40,7 @@ def test_officer_picks_up_assesses_refers_and_records_contact(site, live_app, pa
 
     page.set_viewport_size({"width": 1280, "height": 900})
     _sign_in(page, site, officer)
-    page.goto(f"{site}/cases/pool")
+    page.goto(f"{site}/staff/cases/pool")
     expect(page.get_by_role("heading", name="Cases to pick up", level=1)).to_be_visible()
     _check(page, phone_page, axe_check, "pool")
 
@@ -129,7 +129,7 @@ def test_supervisor_sees_the_overview_and_gives_a_case_to_a_veo(site, live_app, 
 
     page.set_viewport_size({"width": 1280, "height": 900})
     _sign_in(page, site, supervisor)
-    page.goto(f"{site}/cases/supervisor")
+    page.goto(f"{site}/staff/cases/supervisor")
     expect(page.get_by_role("heading", name="Casework overview", level=1)).to_be_visible()
     _check(page, phone_page, axe_check, "supervisor overview")
     screenshot(page, "casework-supervisor")

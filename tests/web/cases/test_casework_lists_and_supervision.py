@@ -27,9 +27,9 @@ def test_picking_up_from_the_pool_shows_in_progress(client):
     officer = make_officer()
     case = make_case()
     sign_in(client, officer)
-    response = submit(client, f"/cases/{case.id}/pick-up", {}, from_page="/cases/pool")
+    response = submit(client, f"/staff/cases/{case.id}/pick-up", {}, from_page="/staff/cases/pool")
     assert response.status_code == 302
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     assert re.search(r"Status</dt>\s*<dd[^>]*>In progress", page)
     assert "Status changed from new to in progress (picked up)" in page
 
@@ -40,7 +40,7 @@ def test_my_cases_and_the_case_page_show_overdue_timers_first_on_the_uk_clock(cl
     late = make_case(owner=officer, received_at=LONG_AGO)
     _set(late, update_due_from=LONG_AGO, acknowledged_at=LONG_AGO)
     sign_in(client, officer)
-    mine = client.get("/cases/mine").get_data(as_text=True)
+    mine = client.get("/staff/cases/mine").get_data(as_text=True)
     late_ref, on_time_ref = (db.session.get(Case, c.id).active_links[0] for c in (late, on_time))
     from app.models import Report
 
@@ -48,7 +48,7 @@ def test_my_cases_and_the_case_page_show_overdue_timers_first_on_the_uk_clock(cl
     assert mine.index(refs[0]) < mine.index(refs[1]), "the overdue case comes first"
     # Due one working day after Monday 09:00 BST: Tuesday 09:00 on the UK clock (08:00 UTC).
     assert "Overdue</strong> Update to the victim: Overdue since 8 Jul 2025 09:00" in mine
-    page = client.get(f"/cases/{late.id}").get_data(as_text=True)
+    page = client.get(f"/staff/cases/{late.id}").get_data(as_text=True)
     section = page[page.index('id="victims-code"'):page.index('id="reports"')]
     rows = re.findall(r'<td class="govuk-table__cell">([^<]+)</td>', section)
     assert rows[0] == "Update to the victim" and rows[-1] == "Written acknowledgement"  # overdue first, done last
@@ -64,7 +64,7 @@ def test_a_supervisor_sees_each_list_and_reassigns_to_a_veo_who_then_has_it(app,
     _set(late, update_due_from=LONG_AGO)
     overdue = make_report(awaiting_triage=True, priority_rank=2, sla_due_at=LONG_AGO)
     sign_in(client, supervisor)
-    overview = client.get("/cases/supervisor").get_data(as_text=True)
+    overview = client.get("/staff/cases/supervisor").get_data(as_text=True)
     by_risk = overview[overview.index("Open cases by risk level"):overview.index("Unassigned high-risk")]
     assert re.search(r"High</dt><dd[^>]*>1<", by_risk) and re.search(r"Not assessed</dt><dd[^>]*>1<", by_risk)
     unassigned = overview[overview.index("Unassigned high-risk"):overview.index("Overdue victim updates")]
@@ -74,17 +74,17 @@ def test_a_supervisor_sees_each_list_and_reassigns_to_a_veo_who_then_has_it(app,
     triage = overview[overview.index("Overdue triage"):overview.index("All open cases")]
     assert overdue.reference in triage and "7 Jul 2025 09:00" in triage
 
-    form = client.get(f"/cases/{high.id}/reassign").get_data(as_text=True)
+    form = client.get(f"/staff/cases/{high.id}/reassign").get_data(as_text=True)
     assert "Val Engagement (VEO)" in form
-    response = submit(client, f"/cases/{high.id}/reassign", {"officer": str(veo.id)})
+    response = submit(client, f"/staff/cases/{high.id}/reassign", {"officer": str(veo.id)})
     assert response.status_code == 302
     assert db.session.get(Case, high.id).status is CaseStatus.IN_PROGRESS
 
     veo_client = app.test_client()
     sign_in(veo_client, veo)
-    mine = veo_client.get("/cases/mine").get_data(as_text=True)
-    assert f'href="/cases/{high.id}"' in mine
-    case_page = veo_client.get(f"/cases/{high.id}").get_data(as_text=True)
+    mine = veo_client.get("/staff/cases/mine").get_data(as_text=True)
+    assert f'href="/staff/cases/{high.id}"' in mine
+    case_page = veo_client.get(f"/staff/cases/{high.id}").get_data(as_text=True)
     assert "Record a contact attempt" in case_page, "the new owner can work the case"
 
 
@@ -92,14 +92,14 @@ def test_a_refer_only_case_is_clear_in_the_pool_and_on_the_case_page(client):
     officer = make_officer()
     case = make_case(next_step=NextStep.REFER_ONLY, rationale="Wants advocacy only")
     sign_in(client, officer)
-    pool = client.get("/cases/pool").get_data(as_text=True)
+    pool = client.get("/staff/cases/pool").get_data(as_text=True)
     assert "Referral only" in pool
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     assert "Opened for a referral only." in page and "Wants advocacy only" in page
     assert "Case opened in the officer pool for a referral only (no investigation)" in page
     case_claims.claim_case(case.id, officer)
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert f'href="/cases/{case.id}/referrals/new">Make a referral</a>' in page
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert f'href="/staff/cases/{case.id}/referrals/new">Make a referral</a>' in page
 
 
 def test_the_referral_summary_holds_only_what_the_partner_needs_with_dates(client):
@@ -115,11 +115,11 @@ def test_the_referral_summary_holds_only_what_the_partner_needs_with_dates(clien
     }
     case = make_case(owner=officer, answers=answers)
     sign_in(client, officer)
-    submit(client, f"/cases/{case.id}/referrals/new", {"partner": "paladin", "consent": "given",
+    submit(client, f"/staff/cases/{case.id}/referrals/new", {"partner": "paladin", "consent": "given",
                                                        "reason": "High risk stalking"})
     referral = db.session.scalar(select(Referral))
-    submit(client, f"/cases/{case.id}/referrals/{referral.id}/status", {"status": "sent"})
-    summary = client.get(f"/cases/{case.id}/referrals/{referral.id}/summary").get_data(as_text=True)
+    submit(client, f"/staff/cases/{case.id}/referrals/{referral.id}/status", {"status": "sent"})
+    summary = client.get(f"/staff/cases/{case.id}/referrals/{referral.id}/summary").get_data(as_text=True)
     for needed in ("Alex Example", "High risk stalking", "07700 900123", "bluebell", "Olivia Officer",
                    "No voicemail", "Given (recorded", "; sent ", "Children in the household"):
         assert needed in summary, needed

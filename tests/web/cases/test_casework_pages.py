@@ -12,9 +12,9 @@ from app.models import AuditEvent, Case, CaseNote, ContactAttempt, Referral, Rol
 from tests.web.cases.helpers import fresh_csrf, make_case, make_officer, sign_in, submit, token
 
 PAGES = [
-    "/cases/{id}", "/cases/{id}/risk-assessment/dash", "/cases/{id}/risk-assessment/stalking-screen",
-    "/cases/{id}/referrals/new", "/cases/{id}/contact-attempts/new", "/cases/{id}/notes/new", "/cases/{id}/status",
-    "/cases/{id}/enhanced-rights", "/cases/{id}/links/new",
+    "/staff/cases/{id}", "/staff/cases/{id}/risk-assessment/dash", "/staff/cases/{id}/risk-assessment/stalking-screen",
+    "/staff/cases/{id}/referrals/new", "/staff/cases/{id}/contact-attempts/new", "/staff/cases/{id}/notes/new", "/staff/cases/{id}/status",
+    "/staff/cases/{id}/enhanced-rights", "/staff/cases/{id}/links/new",
 ]
 
 
@@ -28,7 +28,7 @@ def test_every_casework_route_carries_exactly_one_role_check(app):
             assert path == path.lower() and "_" not in path, f"{rule.rule} is not kebab-case"
 
 
-@pytest.mark.parametrize("path", ["/cases/pool", "/cases/mine", "/cases/supervisor", "/cases/1", "/cases/1/status"])
+@pytest.mark.parametrize("path", ["/staff/cases/pool", "/staff/cases/mine", "/staff/cases/supervisor", "/staff/cases/1", "/staff/cases/1/status"])
 def test_anonymous_people_are_sent_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/staff/sign-in" in response.headers["Location"]
@@ -53,7 +53,7 @@ def test_who_can_open_a_cases_pages(client, role, own, status):
                                               (Role.CALL_HANDLER, 403)])
 def test_my_cases_is_for_officers(client, role, status):
     sign_in(client, make_officer(role=role))
-    assert client.get("/cases/mine").status_code == status
+    assert client.get("/staff/cases/mine").status_code == status
 
 
 @pytest.mark.parametrize(("role", "status"), [(Role.OFFICER, 403), (Role.SUPERVISOR, 200), (Role.ADMIN, 200),
@@ -61,31 +61,31 @@ def test_my_cases_is_for_officers(client, role, status):
 def test_supervisor_views_are_for_supervisors_and_admins(client, role, status):
     case = make_case(priority_rank=1)
     sign_in(client, make_officer(role=role))
-    assert client.get("/cases/supervisor").status_code == status
-    assert client.get(f"/cases/{case.id}/reassign").status_code == status
+    assert client.get("/staff/cases/supervisor").status_code == status
+    assert client.get(f"/staff/cases/{case.id}/reassign").status_code == status
 
 
 def test_an_officer_sees_a_pool_case_but_cannot_change_it_until_picking_it_up(client):
     officer = make_officer()
     case = make_case()
     sign_in(client, officer)
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     assert "Pick up this case" in page and "Record a contact attempt" not in page
-    assert client.get(f"/cases/{case.id}/notes/new").status_code == 403
-    response = submit(client, f"/cases/{case.id}/pick-up", {}, from_page="/cases/pool")
+    assert client.get(f"/staff/cases/{case.id}/notes/new").status_code == 403
+    response = submit(client, f"/staff/cases/{case.id}/pick-up", {}, from_page="/staff/cases/pool")
     assert response.status_code == 302
-    assert client.get(f"/cases/{case.id}/notes/new").status_code == 200
+    assert client.get(f"/staff/cases/{case.id}/notes/new").status_code == 200
 
 
 def test_losing_a_pick_up_race_names_who_has_it(client):
     winner = make_officer(name="Alice Winner")
     case = make_case()
     sign_in(client, make_officer())
-    csrf = token(client, "/cases/pool")
+    csrf = token(client, "/staff/cases/pool")
     from app.services.case_claims import claim_case
 
     claim_case(case.id, winner)
-    response = client.post(f"/cases/{case.id}/pick-up", data={"csrf_token": csrf}, follow_redirects=True)
+    response = client.post(f"/staff/cases/{case.id}/pick-up", data={"csrf_token": csrf}, follow_redirects=True)
     assert "Alice Winner picked up this case" in response.get_data(as_text=True)
     assert db.session.get(Case, case.id).owner_id == winner.id
 
@@ -94,9 +94,9 @@ def test_views_and_changes_are_audited_without_free_text(client):
     officer = make_officer()
     case = make_case(owner=officer)
     sign_in(client, officer)
-    client.get(f"/cases/{case.id}")
-    submit(client, f"/cases/{case.id}/notes/new", {"body": "Victim's neighbour saw him at 2am"})
-    submit(client, f"/cases/{case.id}/contact-attempts/new",
+    client.get(f"/staff/cases/{case.id}")
+    submit(client, f"/staff/cases/{case.id}/notes/new", {"body": "Victim's neighbour saw him at 2am"})
+    submit(client, f"/staff/cases/{case.id}/contact-attempts/new",
            {"channel": "text", "outcome": "message_sent", "override_reason": "Victim asked for a text today"})
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.record_type == "case")).all()
     actions = [e.action for e in events]
@@ -111,7 +111,7 @@ def test_a_refused_view_is_audited(client):
     case = make_case(owner=make_officer())
     outsider = make_officer()
     sign_in(client, outsider)
-    assert client.get(f"/cases/{case.id}").status_code == 403
+    assert client.get(f"/staff/cases/{case.id}").status_code == 403
     refused = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.view_refused")).all()
     assert [(e.actor_id, e.record_id) for e in refused] == [(outsider.id, case.id)]
 
@@ -120,7 +120,7 @@ def test_an_unsafe_channel_warns_and_keeps_what_was_entered(client):
     officer = make_officer()
     case = make_case(owner=officer)
     sign_in(client, officer)
-    response = submit(client, f"/cases/{case.id}/contact-attempts/new",
+    response = submit(client, f"/staff/cases/{case.id}/contact-attempts/new",
                       {"channel": "email", "outcome": "message_sent", "summary": "Sent the update letter by email"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -135,7 +135,7 @@ def test_a_stale_save_is_refused_with_a_clear_message(client):
     officer = make_officer()
     case = make_case(owner=officer)
     sign_in(client, officer)
-    form_page = f"/cases/{case.id}/status"
+    form_page = f"/staff/cases/{case.id}/status"
     fresh_csrf()
     page = client.get(form_page).get_data(as_text=True)
     supervisor = make_officer(role=Role.SUPERVISOR)
@@ -159,14 +159,14 @@ def test_risk_assessment_form_round_trip(client):
     sign_in(client, officer)
     answers = {f"item_{n}": "no" for n in range(1, 12)}
     answers["item_1"] = "yes"
-    path = f"/cases/{case.id}/risk-assessment/stalking-screen"
+    path = f"/staff/cases/{case.id}/risk-assessment/stalking-screen"
     response = submit(client, path, answers)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "1 yes answers" in page and "professional judgement" in page
     response = submit(client, path, {**answers, "judgement_level": "high", "judgement_reason": "Fixated"})
     assert response.status_code == 302
-    case_page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    case_page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     assert "Refer to Paladin" in case_page
     assert "stalking-screen version 1" in case_page
 
@@ -175,17 +175,17 @@ def test_referral_and_summary_pages(client):
     officer = make_officer()
     case = make_case(owner=officer)
     sign_in(client, officer)
-    response = submit(client, f"/cases/{case.id}/referrals/new", {"consent": "refused"})
+    response = submit(client, f"/staff/cases/{case.id}/referrals/new", {"consent": "refused"})
     assert response.status_code == 400
     assert "Select a partner agency" in response.get_data(as_text=True)
-    response = submit(client, f"/cases/{case.id}/referrals/new", {"partner": "local_stepping_stones",
+    response = submit(client, f"/staff/cases/{case.id}/referrals/new", {"partner": "local_stepping_stones",
                                                                   "consent": "given", "reason": "Advocacy"})
     assert response.status_code == 302
     referral = db.session.scalar(select(Referral))
     assert referral.partner_name == "Stepping Stones"
-    response = submit(client, f"/cases/{case.id}/referrals/{referral.id}/status", {"status": "sent"})
+    response = submit(client, f"/staff/cases/{case.id}/referrals/{referral.id}/status", {"status": "sent"})
     assert response.status_code == 302
-    summary = client.get(f"/cases/{case.id}/referrals/{referral.id}/summary").get_data(as_text=True)
+    summary = client.get(f"/staff/cases/{case.id}/referrals/{referral.id}/summary").get_data(as_text=True)
     assert "Referral to Stepping Stones" in summary and "Advocacy" in summary
 
 
@@ -193,9 +193,9 @@ def test_notes_can_be_corrected_but_not_edited(client):
     officer = make_officer()
     case = make_case(owner=officer)
     sign_in(client, officer)
-    submit(client, f"/cases/{case.id}/notes/new", {"body": "Met at the station"})
+    submit(client, f"/staff/cases/{case.id}/notes/new", {"body": "Met at the station"})
     note = db.session.scalar(select(CaseNote))
-    path = f"/cases/{case.id}/notes/new?corrects={note.id}"
+    path = f"/staff/cases/{case.id}/notes/new?corrects={note.id}"
     response = submit(client, path, {"body": "Met at the bus station", "corrects": str(note.id)})
     assert response.status_code == 302
     notes = db.session.scalars(select(CaseNote).order_by(CaseNote.id)).all()
@@ -207,8 +207,8 @@ def test_supervisor_reassigns(client):
     case = make_case(priority_rank=1)
     officer = make_officer(name="Bob Officer")
     sign_in(client, make_officer(role=Role.SUPERVISOR))
-    overview = client.get("/cases/supervisor").get_data(as_text=True)
+    overview = client.get("/staff/cases/supervisor").get_data(as_text=True)
     assert "Unassigned high-risk or urgent cases" in overview and f"Case {case.id}" in overview
-    response = submit(client, f"/cases/{case.id}/reassign", {"officer": str(officer.id)})
+    response = submit(client, f"/staff/cases/{case.id}/reassign", {"officer": str(officer.id)})
     assert response.status_code == 302
     assert db.session.get(Case, case.id).owner_id == officer.id

@@ -331,7 +331,7 @@ def test_new_rules_show_on_the_triage_report_and_the_case_page(app, client):
     def pages() -> tuple[str, str]:
         forget_request_state()
         triage = staff.get(f"/staff/triage/reports/{report.id}")
-        case_page = staff.get(f"/cases/{case.id}")
+        case_page = staff.get(f"/staff/cases/{case.id}")
         assert triage.status_code == 200 and case_page.status_code == 200
         return triage.get_data(as_text=True), case_page.get_data(as_text=True)
 
