@@ -25,8 +25,12 @@ from app.extensions import db
 from app.models import CaseNote, CaseOutcome, CaseReport, CaseStatus, ReferralConsent, ReferralStatus, Report, Role
 from app.security import role_required
 from app.services import audit, case_claims, case_links, case_notes, cases, contacts, referrals, risk_assessments
+from app.services import triage as triage_service
 from app.services.cases import Forbidden
 from app.services.errors import NotFound
+from app.services.evidence import human_size
+from app.services.safe_contact import latest_answers, safe_contact_rules
+from app.triage.present import answer_sections
 
 CASEWORKERS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 
@@ -109,6 +113,21 @@ def show(case_id: int):
         "cases/show.html", page=page, claim_form=ClaimForm(), suggestions=case_links.suggestions(case_id),
         partners={p.code: p for p in referrals.partners()}, transitions=referrals.TRANSITIONS,
         instruments=risk_assessments.instruments(),
+    )
+
+
+@bp.get("/<int:case_id>/reports/<int:report_id>")
+@role_required(*CASEWORKERS)
+def report(case_id: int, report_id: int):
+    """A report in this case, whole: safe contact first, then every answer, incidents, evidence and updates."""
+    case = _case_or_abort(case_id, change=False)
+    if not cases.report_in_case(case.id, report_id):
+        abort(404)
+    data = triage_service.view_report(report_id, purpose="casework")
+    return render_template(
+        "cases/report.html", case=case, report=data.report, data=data,
+        rules=safe_contact_rules(latest_answers([data.report], data.updates)),
+        sections=answer_sections(data.report.answers), human_size=human_size,
     )
 
 

@@ -174,6 +174,22 @@ def _note_update_triaged(case: Case, report: Report, decision: TriageDecision) -
     return case
 
 
+def officer_may_read_report(report_id: int, actor: StaffUser) -> bool:
+    """An officer reads a report (and its evidence) only through a case they may see: their own or one in the pool."""
+    return db.session.scalar(
+        select(CaseReport.id).join(Case, Case.id == CaseReport.case_id).where(
+            CaseReport.report_id == report_id, CaseReport.unlinked_at.is_(None),
+            or_(Case.owner_id == actor.id, Case.owner_id.is_(None)),
+        ).limit(1)
+    ) is not None
+
+
+def report_in_case(case_id: int, report_id: int) -> bool:
+    """True when the report is linked to the case now (an unlinked report is read from its own case)."""
+    return db.session.scalar(select(CaseReport.id).where(
+        CaseReport.case_id == case_id, CaseReport.report_id == report_id, CaseReport.unlinked_at.is_(None))) is not None
+
+
 # --- lists --------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

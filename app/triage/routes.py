@@ -15,6 +15,7 @@ from app.security import role_required
 from app.services import repeats as repeats_service
 from app.services import triage as triage_service
 from app.services import triage_queue
+from app.services.cases import officer_may_read_report
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.evidence import human_size
 from app.services.safe_contact import latest_answers, safe_contact_rules
@@ -146,6 +147,8 @@ def decide(report_id: int):
 @role_required(*EVIDENCE_ROLES)
 def evidence_file(report_id: int, file_id: int):
     """Download one evidence file: always as an attachment, never shown in the browser, and audited."""
+    if current_user.role is Role.OFFICER and not officer_may_read_report(report_id, current_user):
+        abort(404)  # officers reach evidence through their cases; no guessing other reports' files
     try:
         row, path = triage_service.evidence_download(report_id, file_id)
     except NotFound:

@@ -54,6 +54,13 @@ def test_officer_picks_up_assesses_refers_and_records_contact(site, live_app, pa
     _check(page, phone_page, axe_check, "case page")
     screenshot(page, "casework-case-page")
 
+    # The officer reads the whole report from the case, safe contact first.
+    page.get_by_role("link", name=re.compile("read the whole report")).click()
+    expect(page.get_by_role("heading", name=f"A report in case {case_id}", level=1)).to_be_visible()
+    expect(page.get_by_role("region", name="Safe contact rules")).to_contain_text("No voicemail")
+    _check(page, phone_page, axe_check, "report in case")
+    page.get_by_role("link", name=f"Back to case {case_id}").click()
+
     page.get_by_role("link", name=re.compile("Complete the Stalking screening")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Stalking screening")
     _check(page, phone_page, axe_check, "risk assessment")

@@ -12,8 +12,9 @@ from app.models import AuditEvent, Case, CaseNote, ContactAttempt, Referral, Rol
 from tests.web.cases.helpers import fresh_csrf, make_case, make_officer, sign_in, submit, token
 
 PAGES = [
-    "/staff/cases/{id}", "/staff/cases/{id}/risk-assessment/dash", "/staff/cases/{id}/risk-assessment/stalking-screen",
-    "/staff/cases/{id}/referrals/new", "/staff/cases/{id}/contact-attempts/new", "/staff/cases/{id}/notes/new", "/staff/cases/{id}/status",
+    "/staff/cases/{id}", "/staff/cases/{id}/risk-assessment/dash",
+    "/staff/cases/{id}/risk-assessment/stalking-screen", "/staff/cases/{id}/referrals/new",
+    "/staff/cases/{id}/contact-attempts/new", "/staff/cases/{id}/notes/new", "/staff/cases/{id}/status",
     "/staff/cases/{id}/enhanced-rights", "/staff/cases/{id}/links/new",
 ]
 
@@ -28,7 +29,8 @@ def test_every_casework_route_carries_exactly_one_role_check(app):
             assert path == path.lower() and "_" not in path, f"{rule.rule} is not kebab-case"
 
 
-@pytest.mark.parametrize("path", ["/staff/cases/pool", "/staff/cases/mine", "/staff/cases/supervisor", "/staff/cases/1", "/staff/cases/1/status"])
+@pytest.mark.parametrize("path", ["/staff/cases/pool", "/staff/cases/mine", "/staff/cases/supervisor",
+                                  "/staff/cases/1", "/staff/cases/1/status"])
 def test_anonymous_people_are_sent_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/staff/sign-in" in response.headers["Location"]

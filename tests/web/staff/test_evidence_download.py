@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, EvidenceFile, Role
+from app.models import AuditEvent, EvidenceFile, Report, Role
 from tests.factories import make_report
 from tests.staff_fixtures import make_enrolled_staff, sign_in
+from tests.web.cases.helpers import make_case
 
 # A tiny PNG and an HTML file that would run script if a browser ever rendered it on our origin.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 16
@@ -56,7 +57,8 @@ def test_triage_screen_lists_name_type_size_and_whole_hash_with_a_download_link(
 def test_authorised_staff_download_an_attachment_with_safe_headers_and_an_audit_event(login_as, client, app_ctx,
                                                                                      role):
     user = login_as(role)
-    report = make_report()
+    # Officers read evidence through a case they may see (here, one waiting in the pool).
+    report = db.session.get(Report, make_case().active_links[0].report_id) if role is Role.OFFICER else make_report()
     row = _store(app_ctx, HOSTILE, report_id=report.id, name="saved page.html", content_type="text/html")
 
     response = client.get(_url(report.id, row.id))
