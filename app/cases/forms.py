@@ -118,9 +118,8 @@ class ContactForm(VersionedForm):
     )
 
 
-class ReferralForm(VersionedForm):
-    partner = RadioField("Partner agency", widget=GovRadioInput(), validators=[Required("Select a partner agency")])
-    consent = RadioField(
+def _consent_field() -> RadioField:
+    return RadioField(
         "Has the victim consented to the referral?",
         choices=_choices([(ReferralConsent.GIVEN.value, "Yes, consent given"),
                           (ReferralConsent.REFUSED.value, "No, consent refused"),
@@ -128,11 +127,28 @@ class ReferralForm(VersionedForm):
         widget=GovRadioInput(),
         validators=[Required("Select whether the victim consented")],
     )
-    consent_note = TextAreaField(
+
+
+def _consent_note_field() -> TextAreaField:
+    return TextAreaField(
         "If consent was refused or not asked, explain why",
         widget=GovTextArea(),
         validators=[Optional(), Length(max=REASON, message=f"The explanation must be {REASON:,} characters or fewer")],
     )
+
+
+class ReferralConsentForm(VersionedForm):
+    """Consent recorded after the referral was made; the version is the referral's."""
+
+    consent = _consent_field()
+    consent_note = _consent_note_field()
+
+
+class ReferralForm(VersionedForm):
+    # Fields are made here, in page order, so the error summary lists them as the page does.
+    partner = RadioField("Partner agency", widget=GovRadioInput(), validators=[Required("Select a partner agency")])
+    consent = _consent_field()
+    consent_note = _consent_note_field()
     reason = TextAreaField(
         "Reason for the referral (shared with the partner)",
         widget=GovTextArea(),

@@ -13,6 +13,7 @@ from app.cases.forms import (
     EnhancedRightsForm,
     LinkForm,
     NoteForm,
+    ReferralConsentForm,
     ReferralForm,
     ReferralStatusForm,
     StatusForm,
@@ -216,6 +217,36 @@ def referral_status(case_id: int, referral_id: int):
         flash(f"Referral to {referral.partner_name} marked {referral.status.label.lower()}.", "success")
         return redirect(url_for("cases.show", case_id=case_id, _anchor="referrals"))
     return form_page("cases/referral_status.html", form, **context)
+
+
+@bp.route("/<int:case_id>/referrals/<int:referral_id>/consent", methods=["GET", "POST"])
+@role_required(*CASEWORKERS)
+def record_consent(case_id: int, referral_id: int):
+    """Record the victim's consent to a referral after it was made: asked later, given, refused or withdrawn."""
+    case = _case_or_abort(case_id)
+    try:
+        referral = referrals.get_referral(case_id, referral_id)
+    except NotFound:
+        abort(404)
+    form = ReferralConsentForm()
+    if request.method == "GET":
+        form.version.data = referral.version
+    context = {"case": case, "referral": referral, "current_version": referral.version,
+               "consent_needed": referrals.consent_needed_to_send(referral.partner)}
+    if form.validate_on_submit():
+        _, response = run(form, lambda: referrals.record_consent(
+            case_id, referral_id, current_user, consent=ReferralConsent(form.consent.data),
+            consent_note=form.consent_note.data, expected_version=form.version.data,
+        ), "cases/referral_consent.html", **context)
+        if response is not None:
+            return response
+        flash(f"Consent to the referral to {referral.partner_name} recorded: {referral.consent.label.lower()}.",
+              "success")
+        if referrals.partner_must_be_told(referral):
+            flash(f"The referral was already {referral.status.label.lower()}: tell {referral.partner_name} "
+                  "that the victim no longer consents.", "warning")
+        return redirect(url_for("cases.show", case_id=case_id, _anchor="referrals"))
+    return form_page("cases/referral_consent.html", form, **context)
 
 
 @bp.get("/<int:case_id>/referrals/<int:referral_id>/summary")

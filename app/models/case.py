@@ -176,8 +176,11 @@ class Referral(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     partner: Mapped[str] = mapped_column(String(60))
     partner_name: Mapped[str] = mapped_column(String(120))
+    # The consent as it stands now; each time it is recorded again a "referral_consent" case event keeps the history.
     consent: Mapped[ReferralConsent] = mapped_column(enum_column(ReferralConsent))
     consent_note: Mapped[str | None] = mapped_column(Text)
+    consent_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus), default=ReferralStatus.PROPOSED)
     reason: Mapped[str | None] = mapped_column(Text)
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -22,6 +22,7 @@ from app.models import (
     EnhancedRightsCategory,
     NextStep,
     Referral,
+    ReferralConsent,
     Report,
     ReportStatus,
     ReportUpdate,
@@ -416,9 +417,17 @@ def build_case_page(case: Case, actor: StaffUser) -> CasePage:
         timeline.append(TimelineEntry(
             a.assessed_at, "risk", f"Risk assessment ({a.instrument_id} version {a.instrument_version})",
             who(a.assessed_by_id), f"Level: {a.level.capitalize()}. {a.yes_count} yes answers.{judgement}"))
+    # A referral's consent may be recorded again later; its first change remembers what it was made with.
+    made_with: dict[int, dict[str, Any]] = {}
+    for e in sorted(events, key=lambda e: (e.occurred_at, e.id)):
+        if e.kind == "referral_consent":
+            made_with.setdefault(e.data.get("referral_id"), e.data)
     for r in referrals:
+        first = made_with.get(r.id)
+        consent = ReferralConsent(first["from"]) if first else r.consent
+        note = first.get("from_note") if first else r.consent_note
         timeline.append(TimelineEntry(r.proposed_at, "referral", f"Referral to {r.partner_name} proposed",
-                                      who(r.created_by_id), f"Consent: {r.consent.label}"))
+                                      who(r.created_by_id), f"Consent: {consent.label}" + (f": {note}" if note else "")))
     for c in contacts:
         from app.services.contacts import OUTCOMES
 
@@ -474,6 +483,7 @@ _EVENT_TITLES = {
     "linked": "Report linked",
     "unlinked": "Report unlinked",
     "referral_status": "Referral status changed",
+    "referral_consent": "Consent recorded",
     "enhanced_rights": "Enhanced rights recorded",
     "update_triaged": "Victim update triaged",
 }

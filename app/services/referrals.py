@@ -82,18 +82,37 @@ def partner(code: str) -> Partner:
     raise FieldError("partner", "Select a partner agency")
 
 
+def consent_needed_to_send(partner_code: str) -> bool:
+    """Whether a referral to this partner waits for the victim's consent (unknown partners do, to be safe)."""
+    known = next((p for p in partners() if p.code == partner_code), None)
+    return known is None or known.consent_needed_to_send
+
+
+def may_send(partner_code: str, consent: ReferralConsent) -> bool:
+    """Whether a referral with this consent may be sent: given consent, or a safeguarding partner."""
+    return consent is ReferralConsent.GIVEN or not consent_needed_to_send(partner_code)
+
+
+def _consent_note(consent: ReferralConsent, note: str | None) -> str | None:
+    """Return the trimmed note, refusing a refusal or a "not asked" without the reason."""
+    note = (note or "").strip() or None
+    if consent is not ReferralConsent.GIVEN and not note:
+        word = "refused" if consent is ReferralConsent.REFUSED else "not asked"
+        raise FieldError("consent_note", f"Explain why consent was {word}")
+    return note
+
+
 def make_referral(case_id: int, actor: StaffUser, *, partner_code: str, consent: ReferralConsent,
                   consent_note: str | None, reason: str | None, expected_version: int) -> Referral:
     """Propose a referral, recording the victim's consent (and why, when not given)."""
     case = case_for_change(case_id, actor, expected_version)
     chosen = partner(partner_code)
-    consent_note = (consent_note or "").strip() or None
-    if consent is not ReferralConsent.GIVEN and not consent_note:
-        word = "refused" if consent is ReferralConsent.REFUSED else "not asked"
-        raise FieldError("consent_note", f"Explain why consent was {word}")
+    consent_note = _consent_note(consent, consent_note)
+    now = utcnow()
     referral = Referral(case_id=case.id, partner=chosen.code, partner_name=chosen.name, consent=consent,
-                        consent_note=consent_note, reason=(reason or "").strip() or None,
-                        status=ReferralStatus.PROPOSED, proposed_at=utcnow(), created_by_id=actor.id)
+                        consent_note=consent_note, consent_recorded_at=now, consent_recorded_by_id=actor.id,
+                        reason=(reason or "").strip() or None,
+                        status=ReferralStatus.PROPOSED, proposed_at=now, created_by_id=actor.id)
     db.session.add(referral)
     db.session.flush()
     audit.record("case.referral_made", "case", case.id,
@@ -119,11 +138,9 @@ def change_referral_status(case_id: int, referral_id: int, actor: StaffUser, *, 
         raise StaleCase("Someone else changed this referral after you opened it. Check it and try again.")
     if status not in TRANSITIONS[referral.status]:
         raise FieldError("status", f"A {referral.status.label.lower()} referral cannot become {status.label.lower()}")
-    if status is ReferralStatus.SENT and referral.consent is not ReferralConsent.GIVEN:
-        known = next((p for p in partners() if p.code == referral.partner), None)
-        if known is None or known.consent_needed_to_send:
-            raise FieldError("status", f"The victim has not consented: a referral to {referral.partner_name} "
-                                       "cannot be sent without consent")
+    if status is ReferralStatus.SENT and not may_send(referral.partner, referral.consent):
+        raise FieldError("status", f"The victim has not consented: a referral to {referral.partner_name} "
+                                   "cannot be sent without consent. Record their consent first.")
     now = utcnow()
     previous = referral.status
     referral.status = status
@@ -139,6 +156,48 @@ def change_referral_status(case_id: int, referral_id: int, actor: StaffUser, *, 
                  details={"referral_id": referral.id, "from": previous.value, "to": status.value})
     commit_case_change()
     return referral
+
+
+# A declined referral is finished; consent still matters while a partner may act on a referral.
+CONSENT_OPEN = frozenset({ReferralStatus.PROPOSED, ReferralStatus.SENT, ReferralStatus.ACCEPTED})
+
+
+def record_consent(case_id: int, referral_id: int, actor: StaffUser, *, consent: ReferralConsent,
+                   consent_note: str | None, expected_version: int) -> Referral:
+    """Record the victim's consent again (asked later, given, refused or withdrawn), keeping the history."""
+    case = case_for_change(case_id, actor)
+    referral = get_referral(case_id, referral_id)
+    if referral.version != expected_version:
+        raise StaleCase("Someone else changed this referral after you opened it. Your answer was not saved: "
+                        "check the referral as it is now, then record the consent again.")
+    if referral.status not in CONSENT_OPEN:
+        raise FieldError("consent", f"This referral was {referral.status.label.lower()}: "
+                                    "make a new referral to record consent for it")
+    consent_note = _consent_note(consent, consent_note)
+    previous, previous_note = referral.consent, referral.consent_note
+    referral.consent = consent
+    referral.consent_note = consent_note
+    referral.consent_recorded_at = utcnow()
+    referral.consent_recorded_by_id = actor.id
+    # The event keeps what the consent was before, so the timeline still shows the consent the referral was made with.
+    add_event(case, actor, "referral_consent",
+              f"Consent to the referral to {referral.partner_name}: {consent.label.lower()}"
+              f" (was {previous.label.lower()})",
+              detail=consent_note,
+              data={"referral_id": referral.id, "from": previous.value, "to": consent.value,
+                    "from_note": previous_note})
+    # No note in the audit: it may hold what the victim said.
+    audit.record("case.referral_consent_recorded", "case", case.id,
+                 details={"referral_id": referral.id, "partner": referral.partner, "from": previous.value,
+                          "to": consent.value})
+    commit_case_change()
+    return referral
+
+
+def partner_must_be_told(referral: Referral) -> bool:
+    """Whether a partner already holds a referral the victim no longer consents to, so the officer must tell them."""
+    return referral.status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED) \
+        and not may_send(referral.partner, referral.consent)
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def case_timers(case: Case, received_at: datetime, referrals: list[Referral],
     # A support referral is met once one is sent, or once the victim declines the offer (Right 4).
     support = [r for r in referrals if r.partner not in NOT_VICTIM_SUPPORT]
     met = [r.sent_at for r in support if r.sent_at is not None]
-    met += [r.proposed_at for r in support if r.consent is ReferralConsent.REFUSED]
+    met += [r.consent_recorded_at or r.proposed_at for r in support if r.consent is ReferralConsent.REFUSED]
     met += [r.accepted_at for r in support if r.status is ReferralStatus.ACCEPTED and r.accepted_at]
     timers = [
         Timer("acknowledgement", "Written acknowledgement", deadlines.acknowledgement_due, case.acknowledged_at),

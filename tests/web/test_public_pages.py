@@ -74,9 +74,18 @@ def test_neutral_titles_setting_makes_every_title_the_force_name(app_ctx):
     assert re.search(r"<title>\s*Northshire Police\s*</title>", html)
 
 
-def test_titles_are_plain_and_neutral(client):
-    html = client.get("/privacy").get_data(as_text=True)
-    assert re.search(r"<title>Privacy notice – Report stalking or harassment – Northshire Police</title>", html)
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/", "Online reporting – Northshire Police"),
+    ("/privacy", "Privacy notice – Northshire Police"),
+    ("/report/start", "Your report – Northshire Police"),
+    ("/report/resume", "Your report – Northshire Police"),
+])
+def test_titles_are_plain_and_neutral(client, path, expected):
+    # Titles land in browser history: no question text, and never the word stalking.
+    html = client.get(path).get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+    assert title == expected
+    assert "stalk" not in title.lower() and "harass" not in title.lower()
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
