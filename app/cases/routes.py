@@ -113,6 +113,7 @@ def show(case_id: int):
     return render_template(
         "cases/show.html", page=page, claim_form=ClaimForm(), suggestions=case_links.suggestions(case_id),
         partners={p.code: p for p in referrals.partners()}, transitions=referrals.TRANSITIONS,
+        consent_open=referrals.CONSENT_OPEN,
         instruments=risk_assessments.instruments(),
     )
 
@@ -206,7 +207,8 @@ def referral_status(case_id: int, referral_id: int):
     form.status.choices = [SelectChoice(s.value, s.label) for s in allowed]
     if request.method == "GET":
         form.version.data = referral.version
-    context = {"case": case, "referral": referral, "current_version": referral.version}
+    context = {"case": case, "referral": referral, "current_version": referral.version,
+               "may_send": referrals.may_send(referral.partner, referral.consent)}
     if form.validate_on_submit():
         _, response = run(form, lambda: referrals.change_referral_status(
             case_id, referral_id, current_user, status=ReferralStatus(form.status.data),

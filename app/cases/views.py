@@ -27,6 +27,8 @@ def run(form: FlaskForm, action: Callable[[], Any], template: str, **context: An
         if "version" in form and context.get("current_version") is not None:
             # The officer sees the message and what they typed; saving again is a decision to overwrite.
             form.version.data = context["current_version"]
+            # The hidden input renders what was posted (raw_data) over .data, so replace that too.
+            form.version.raw_data = [str(context["current_version"])]
         return None, (render_template(template, form=form, stale=str(error), **context), 409)
     except FieldError as error:
         field = form._fields.get(error.field)

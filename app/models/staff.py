@@ -40,9 +40,9 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Added by 0003: a random token the signed-in session must carry; changing it signs out every session.
+    # A random token the signed-in session must carry; changing it signs out every session.
     session_token: Mapped[str | None] = mapped_column(String(64))
-    # Added by 0003: the last TOTP time step accepted, so a code seen over a shoulder cannot be replayed.
+    # The last TOTP time step accepted, so a code seen over a shoulder cannot be replayed.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

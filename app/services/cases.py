@@ -426,8 +426,9 @@ def build_case_page(case: Case, actor: StaffUser) -> CasePage:
         first = made_with.get(r.id)
         consent = ReferralConsent(first["from"]) if first else r.consent
         note = first.get("from_note") if first else r.consent_note
+        text = f"Consent: {consent.label}" + (f": {note}" if note else "")
         timeline.append(TimelineEntry(r.proposed_at, "referral", f"Referral to {r.partner_name} proposed",
-                                      who(r.created_by_id), f"Consent: {consent.label}" + (f": {note}" if note else "")))
+                                      who(r.created_by_id), text))
     for c in contacts:
         from app.services.contacts import OUTCOMES
 
