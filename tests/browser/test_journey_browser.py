@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -46,7 +47,7 @@ def walk_full_report(w: Walker, *, shots: bool = False) -> None:
     w.check("danger")
     w.go_on()  # nothing chosen: the error summary
     assert page.title().startswith("Error: ")
-    assert page.get_by_role("link", name="Select yes if anyone is in danger right now").is_visible()
+    expect(page.get_by_role("link", name="Select yes if anyone is in danger right now")).to_be_visible()
     w.check("danger error")
     if shots:
         w.screenshot(page, f"journey-danger-error-{w.tag}")
@@ -143,7 +144,7 @@ def walk_full_report(w: Walker, *, shots: bool = False) -> None:
     w.go_on()
 
     w.heading("Check your answers")
-    assert page.get_by_text("Zoë Ōkawa-Smith").is_visible()
+    expect(page.get_by_text("Zoë Ōkawa-Smith")).to_be_visible()
     w.check("check answers")
     if shots:
         w.screenshot(page, f"journey-check-answers-{w.tag}")
@@ -255,7 +256,7 @@ def test_save_close_and_resume_elsewhere_then_add_to_the_report(browser, site, a
     axe_check(page, "resume error")
     page.get_by_label("Passphrase").fill(PASSPHRASE)
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("I no longer go to the gym").is_visible()
+    expect(page.get_by_text("I no longer go to the gym")).to_be_visible()
     page.get_by_role("button", name="Continue to send your report").click()
     page.get_by_label("Choose a passphrase").fill(PASSPHRASE)
     page.get_by_label("I confirm the information I have given is true").check()
@@ -267,14 +268,14 @@ def test_save_close_and_resume_elsewhere_then_add_to_the_report(browser, site, a
     page.get_by_label("Report reference").fill(reference)
     page.get_by_label("Passphrase").fill(PASSPHRASE)
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Received").is_visible()
+    expect(page.get_by_text("Received")).to_be_visible()
     axe_check(page, "your report")
     page.get_by_role("button", name="Add to your report").click()
     axe_check(page, "add to report")
     page.get_by_label("When did it happen?").fill("yesterday")
     page.get_by_label("What happened?").fill("A parcel left on my doorstep")
     page.get_by_role("button", name="Add to report").click()
-    assert page.get_by_text("We have added this to your report").is_visible()
+    expect(page.get_by_text("We have added this to your report")).to_be_visible()
     # The loop's optional step: new safe-contact rules.
     page.get_by_label("Yes").check()
     axe_check(page, "contact changed")
@@ -287,7 +288,7 @@ def test_save_close_and_resume_elsewhere_then_add_to_the_report(browser, site, a
     page.get_by_label("When is it safe to contact you?").fill("Evenings only")
     axe_check(page, "new contact rules")
     page.get_by_role("button", name="Save the new contact rules").click()
-    assert page.get_by_text("We will only contact you in the new ways").is_visible()
+    expect(page.get_by_text("We will only contact you in the new ways")).to_be_visible()
     with live_app.app_context():
         report = db.session.scalar(select(Report))
         assert report.answers["impact"]["details"] == "I no longer go to the gym"
@@ -377,7 +378,8 @@ def test_someone_reporting_for_a_friend(browser, site, live_app, axe_check, scre
     assert page.get_by_role("heading", level=1).inner_text() == "Contacting them safely"
     axe_check(page, f"contact them ({tag})")
     page.goto(site + "/report/check-answers")
-    assert page.get_by_text("Ann Jones").is_visible() and page.get_by_text("Beth Jones").is_visible()
+    expect(page.get_by_text("Ann Jones")).to_be_visible()
+    expect(page.get_by_text("Beth Jones")).to_be_visible()
     axe_check(page, f"check answers third party ({tag})")
     screenshot(page, f"journey-check-answers-third-party-{tag}")
     with live_app.app_context():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 PUBLIC_PAGES = ["/", "/privacy", "/accessibility", "/cookies", "/no-such-page"]
 
@@ -34,17 +35,17 @@ def test_axe_scan_really_runs(page, site, axe_check):
 def test_start_page_shows_exit_control_and_helplines(page, site, screenshot):
     page.goto(site + "/")
     exit_button = page.get_by_role("button", name="Emergency Exit this page")
-    assert exit_button.is_visible()
+    expect(exit_button).to_be_visible()
     assert page.get_by_role("link", name="999").first.get_attribute("href") == "tel:999"
     for number, tel in [("0808 802 0300", "tel:08088020300"), ("020 3866 4107", "tel:02038664107"), ("101", "tel:101")]:
         assert page.get_by_role("link", name=number).first.get_attribute("href") == tel
-    assert page.get_by_text("press 55").first.is_visible()
+    expect(page.get_by_text("press 55").first).to_be_visible()
     screenshot(page, "start-desktop")
 
 
 def test_start_page_at_phone_width(phone_page, site, screenshot):
     phone_page.goto(site + "/")
-    assert phone_page.get_by_role("button", name="Emergency Exit this page").is_visible()
+    expect(phone_page.get_by_role("button", name="Emergency Exit this page")).to_be_visible()
     screenshot(phone_page, "start-320px")
 
 

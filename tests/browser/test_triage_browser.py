@@ -110,7 +110,7 @@ def test_call_handler_triages_a_report_end_to_end(page, site, live_app, axe_chec
     download = download_info.value
     assert download.suggested_filename == "Screenshot of messages 2 May.png"
     assert Path(download.path()).read_bytes() == EVIDENCE_BYTES
-    assert page.get_by_role("heading", name="Triage a report").is_visible()  # still on the report
+    expect(page.get_by_role("heading", name="Triage a report")).to_be_visible()  # still on the report
     axe_check(page, "report")
 
     page.get_by_role("button", name="Triage this report").click()
