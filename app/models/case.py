@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.referrals import ReferralConsent, ReferralStatus
 from app.domain.working_days import EnhancedRightsCategory
 from app.extensions import db
 from app.models.types import UTCDateTime, enum_column, utcnow
@@ -144,27 +145,6 @@ class RiskAssessment(db.Model):
     medium_threshold: Mapped[int | None] = mapped_column(Integer)
     assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     assessed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class ReferralConsent(enum.StrEnum):
-    GIVEN = "given"
-    REFUSED = "refused"
-    NOT_ASKED = "not_asked"
-
-    @property
-    def label(self) -> str:
-        return {"given": "Given", "refused": "Refused", "not_asked": "Not asked"}[self.value]
-
-
-class ReferralStatus(enum.StrEnum):
-    PROPOSED = "proposed"
-    SENT = "sent"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 class Referral(db.Model):

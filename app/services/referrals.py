@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
 
+from app.domain import referrals as rules
+from app.domain.referrals import (
+    CONSENT_OPEN,
+    NATIONAL_PARTNERS,
+    TRANSITIONS,
+    Partner,
+    ReferralConsent,
+    ReferralStatus,
+    parse_local_partners,
+)
 from app.extensions import db
-from app.models import Referral, ReferralConsent, ReferralStatus, RiskAssessment, StaffUser
+from app.models import Referral, RiskAssessment, StaffUser
 from app.models.types import utcnow
 from app.services import audit
 from app.services.cases import (
@@ -24,48 +33,6 @@ from app.services.cases import (
 )
 from app.services.errors import NotFound
 from app.services.safe_contact import SafeContactRules
-
-
-@dataclass(frozen=True)
-class Partner:
-    """A partner agency a case can be referred to."""
-
-    code: str
-    name: str
-    description: str
-    # Safeguarding referrals go ahead without the victim's consent when the risk demands it.
-    consent_needed_to_send: bool = True
-
-
-NATIONAL_PARTNERS: tuple[Partner, ...] = (
-    Partner("paladin", "Paladin", "National Stalking Advocacy Service, for high risk of serious harm"),
-    Partner("idva", "IDVA", "Independent Domestic Violence Advisor, for high-risk domestic abuse"),
-    Partner("marac", "MARAC", "Multi-Agency Risk Assessment Conference, for high-risk domestic abuse",
-            consent_needed_to_send=False),
-    Partner("childrens_social_care", "Children's social care", "Any child at risk, harmed, threatened or used",
-            consent_needed_to_send=False),
-    Partner("national_stalking_helpline", "National Stalking Helpline", "Advice for all victims (Suzy Lamplugh Trust)"),
-    Partner("victim_support", "Victim support service", "Support every victim is offered under the Victims' Code"),
-)
-
-TRANSITIONS = {
-    ReferralStatus.PROPOSED: (ReferralStatus.SENT, ReferralStatus.DECLINED),
-    ReferralStatus.SENT: (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED),
-    ReferralStatus.ACCEPTED: (),
-    ReferralStatus.DECLINED: (),
-}
-
-
-def parse_local_partners(setting: str | None) -> tuple[Partner, ...]:
-    """Return local partners from 'Name|What they do;Name|What they do'."""
-    partners = []
-    for entry in (setting or "").split(";"):
-        name, _, description = entry.partition("|")
-        name = name.strip()
-        if name:
-            slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-            partners.append(Partner(f"local_{slug}", name, description.strip() or "Local support service"))
-    return tuple(partners)
 
 
 def partners() -> tuple[Partner, ...]:
@@ -83,14 +50,17 @@ def partner(code: str) -> Partner:
 
 
 def consent_needed_to_send(partner_code: str) -> bool:
-    """Whether a referral to this partner waits for the victim's consent (unknown partners do, to be safe)."""
-    known = next((p for p in partners() if p.code == partner_code), None)
-    return known is None or known.consent_needed_to_send
+    """Whether a referral to this partner waits for the victim's consent, among this force's partners."""
+    return rules.consent_needed_to_send(_known(partner_code))
 
 
 def may_send(partner_code: str, consent: ReferralConsent) -> bool:
-    """Whether a referral with this consent may be sent: given consent, or a safeguarding partner."""
-    return consent is ReferralConsent.GIVEN or not consent_needed_to_send(partner_code)
+    """Whether a referral with this consent may be sent to this force's partner."""
+    return rules.may_send(_known(partner_code), consent)
+
+
+def _known(partner_code: str) -> Partner | None:
+    return next((p for p in partners() if p.code == partner_code), None)
 
 
 def _consent_note(consent: ReferralConsent, note: str | None) -> str | None:
@@ -158,10 +128,6 @@ def change_referral_status(case_id: int, referral_id: int, actor: StaffUser, *, 
     return referral
 
 
-# A declined referral is finished; consent still matters while a partner may act on a referral.
-CONSENT_OPEN = frozenset({ReferralStatus.PROPOSED, ReferralStatus.SENT, ReferralStatus.ACCEPTED})
-
-
 def record_consent(case_id: int, referral_id: int, actor: StaffUser, *, consent: ReferralConsent,
                    consent_note: str | None, expected_version: int) -> Referral:
     """Record the victim's consent again (asked later, given, refused or withdrawn), keeping the history."""
@@ -196,8 +162,7 @@ def record_consent(case_id: int, referral_id: int, actor: StaffUser, *, consent:
 
 def partner_must_be_told(referral: Referral) -> bool:
     """Whether a partner already holds a referral the victim no longer consents to, so the officer must tell them."""
-    return referral.status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED) \
-        and not may_send(referral.partner, referral.consent)
+    return rules.partner_must_be_told(referral.status, _known(referral.partner), referral.consent)
 
 
 @dataclass(frozen=True)
