@@ -53,6 +53,9 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "300 per minute")
+    # Redis going down must never stop someone reporting: limits fall back to per-process memory.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
     # The force deploying the portal.
     FORCE_NAME = _env("FORCE_NAME", "Northshire Police")
