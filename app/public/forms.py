@@ -145,6 +145,9 @@ class SectionForm(FlaskForm):
         for name, words in self.third_party.items():
             if name in self:
                 label, hint = words if isinstance(words, tuple) else (words, None)
+                # Errors found while reading the post (a date that is not real) already carry the old label.
+                old = self[name].label.text
+                self[name].process_errors = [error.replace(old, label) for error in self[name].process_errors]
                 self[name].label.text = label
                 if hint is not None:
                     self[name].description = hint

@@ -361,3 +361,11 @@ def test_uploads_and_an_incident_still_work_with_the_contact_step(app, client):
     added = submit(victim, "/report/your-report/add", {"files": (io.BytesIO(png), "photo.png")},
                    content_type="multipart/form-data")
     assert added.headers["Location"] == "/report/your-report/contact-changed"
+
+
+def test_a_third_party_date_error_names_their_date_of_birth(client):
+    start_as(client, "on_behalf")
+    html = submit(client, "/report/about-you", {"name": "Beth", "date_of_birth": ["31", "2", "1990"]}) \
+        .get_data(as_text=True)
+    assert "Their date of birth must be a real date" in html
+    assert "Your date of birth" not in html
