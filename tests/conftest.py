@@ -83,10 +83,21 @@ def empty_tables(app) -> None:
                 conn.execute(table.delete())
 
 
+def _fresh_request_globals(sender, **extra) -> None:
+    # In production every request gets its own app context, so `g` starts empty. Tests hold one app
+    # context open across many test-client requests; without this, g (the CSRF token, the signed-in
+    # user) would leak from one request into the next, which no real request ever sees.
+    from flask import g
+
+    g.__dict__.clear()
+
+
 @pytest.fixture
 def app_ctx(app):
     """An app context and a database emptied after the test."""
-    with app.app_context():
+    from flask import request_started
+
+    with app.app_context(), request_started.connected_to(_fresh_request_globals, app):
         yield app
         db.session.remove()
     empty_tables(app)

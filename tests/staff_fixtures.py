@@ -18,7 +18,6 @@ import time
 
 import pyotp
 import pytest
-from flask import g
 
 from app.extensions import limiter
 from app.models import Role, StaffUser
@@ -34,20 +33,10 @@ def make_enrolled_staff(*, role: Role = Role.CALL_HANDLER, **fields) -> StaffUse
     return make_staff(role=role, **fields)
 
 
-def forget_request_state() -> None:
-    """Drop what Flask-WTF and Flask-Login cache in `g`.
-
-    The `app_ctx` fixture's app context outlives each request and Flask reuses it for the test client's
-    requests, so `g` carries the CSRF token and the signed-in user from one request to the next. Call this
-    when a test switches between two clients (two staff members), or after sign-in starts a fresh session.
-    """
-    g.pop("csrf_token", None)
-    g.pop("_login_user", None)
 
 
 def csrf_token(client, path: str) -> str:
     """The CSRF token from the form on a page (the session keeps the matching secret)."""
-    forget_request_state()
     match = CSRF.search(client.get(path).get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
     return match.group(1)

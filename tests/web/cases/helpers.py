@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask import g
-
 from app.extensions import db, limiter
 from app.models import Case, Grade, NextStep, Role, StaffUser, TriageDecision
 from app.services.cases import open_case_from_triage
@@ -54,15 +52,10 @@ def sign_in(client, user: StaffUser) -> None:
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def fresh_csrf() -> None:
-    # The test client reuses the fixture's app context, so `g` outlives a request: a token cached in
-    # g.csrf_token from before sign-in (which clears the session) would never be stored in the new session.
-    g.pop("csrf_token", None)
 
 
 def token(client, path: str) -> str:
     """The CSRF token from a form on a page."""
-    fresh_csrf()
     match = _CSRF.search(client.get(path).get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
     return match.group(1)
@@ -77,7 +70,6 @@ def version_on(client, path: str) -> int:
 
 def submit(client, path: str, data: dict, *, from_page: str | None = None):
     """Post a form as a browser would: with the page's CSRF token and, if it has one, its version."""
-    fresh_csrf()
     page = client.get(from_page or path).get_data(as_text=True)
     fields = {"csrf_token": _CSRF.search(page).group(1)}
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseNote, ContactAttempt, Referral, Role
-from tests.web.cases.helpers import fresh_csrf, make_case, make_officer, sign_in, submit, token
+from tests.web.cases.helpers import make_case, make_officer, sign_in, submit, token
 
 PAGES = [
     "/staff/cases/{id}", "/staff/cases/{id}/risk-assessment/dash",
@@ -138,7 +138,6 @@ def test_a_stale_save_is_refused_with_a_clear_message(client):
     case = make_case(owner=officer)
     sign_in(client, officer)
     form_page = f"/staff/cases/{case.id}/status"
-    fresh_csrf()
     page = client.get(form_page).get_data(as_text=True)
     supervisor = make_officer(role=Role.SUPERVISOR)
     from app.models import CaseStatus

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Case, Referral, ReferralConsent, ReferralStatus, Role
 from app.services import referrals
-from tests.web.cases.helpers import fresh_csrf, make_case, make_officer, sign_in, submit, token
+from tests.web.cases.helpers import make_case, make_officer, sign_in, submit, token
 
 
 def _refer(case, officer, partner_code: str = "paladin") -> Referral:
@@ -116,7 +116,6 @@ def test_a_stale_consent_save_is_refused_with_the_answers_kept(client):
     referral = _refer(case, officer)
     sign_in(client, officer)
     path = _consent_path(case, referral)
-    fresh_csrf()
     page = client.get(path).get_data(as_text=True)
     supervisor = make_officer(role=Role.SUPERVISOR)
     referrals.record_consent(case.id, referral.id, supervisor, consent=ReferralConsent.GIVEN, consent_note=None,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask import g
-
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -17,8 +15,6 @@ def csrf_from(html: str) -> str:
 
 def submit(client, url: str, data: dict | None = None, *, follow: bool = False, **kwargs):
     """GET the page, then POST the form on it with its CSRF token."""
-    # Tests share one app context, where Flask-WTF caches the token in g: each client needs its own.
-    g.pop("csrf_token", None)
     page = client.get(url)
     assert page.status_code == 200, (url, page.status_code)
     payload = {"csrf_token": csrf_from(page.get_data(as_text=True)), **(data or {})}

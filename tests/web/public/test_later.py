@@ -13,6 +13,7 @@ from app.extensions import db, limiter
 from app.models import Draft, EvidenceFile, Incident, Report, ReportUpdate
 from app.models.types import utcnow
 from app.services import drafts
+from config import TestConfig
 from tests.conftest import make_test_app
 from tests.web.public.helpers import answer_everything, submit
 
@@ -79,7 +80,7 @@ def test_resume_is_rate_limited_per_code_and_per_client(app, client):
         # The right passphrase is refused too while the code is limited.
         assert submit(client, "/report/resume", {"code": code, "passphrase": PASSPHRASE}).status_code == 429
     finally:
-        app.config.pop("LATER_RATE_LIMIT_CODE")
+        app.config["LATER_RATE_LIMIT_CODE"] = TestConfig.LATER_RATE_LIMIT_CODE  # back to the configured value
     limiter.reset()
     app.config["LATER_RATE_LIMIT_CLIENT"] = "2 per minute"
     try:
@@ -87,7 +88,7 @@ def test_resume_is_rate_limited_per_code_and_per_client(app, client):
                     for n in range(3)]
         assert statuses == [200, 200, 429]
     finally:
-        app.config.pop("LATER_RATE_LIMIT_CLIENT")
+        app.config["LATER_RATE_LIMIT_CLIENT"] = TestConfig.LATER_RATE_LIMIT_CLIENT  # back to the configured value
 
 
 def test_idle_unsaved_draft_is_deleted_on_access(client):
@@ -178,7 +179,7 @@ def test_wrong_type_and_oversize_uploads_are_refused_clearly(app, client):
                       content_type="multipart/form-data").get_data(as_text=True)
         assert "big.png must be smaller than 0.1MB" in html
     finally:
-        app.config.pop("EVIDENCE_MAX_FILE_MB")
+        app.config["EVIDENCE_MAX_FILE_MB"] = TestConfig.EVIDENCE_MAX_FILE_MB  # back to the configured value
     assert db.session.scalar(select(func.count(EvidenceFile.id))) == 0
 
 
@@ -191,7 +192,7 @@ def test_upload_count_is_limited(app, client):
                       content_type="multipart/form-data").get_data(as_text=True)
         assert "You can upload up to 2 files" in html
     finally:
-        app.config.pop("EVIDENCE_MAX_FILES")
+        app.config["EVIDENCE_MAX_FILES"] = TestConfig.EVIDENCE_MAX_FILES  # back to the configured value
     assert db.session.scalar(select(func.count(EvidenceFile.id))) == 0
 
 
@@ -267,7 +268,7 @@ def test_sign_in_is_rate_limited_per_reference(app, client):
         assert "Too many attempts" in submit(client, "/report/your-report/sign-in", {
             "reference": report.reference, "passphrase": PASSPHRASE}).get_data(as_text=True)
     finally:
-        app.config.pop("LATER_RATE_LIMIT_CODE")
+        app.config["LATER_RATE_LIMIT_CODE"] = TestConfig.LATER_RATE_LIMIT_CODE  # back to the configured value
 
 
 def test_database_down_shows_the_error_page_and_keeps_the_draft(tmp_path):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Role, StaffUser
 from app.services.passwords import verify_password
-from tests.staff_fixtures import csrf_token, forget_request_state, make_enrolled_staff, sign_in
+from tests.staff_fixtures import csrf_token, make_enrolled_staff, sign_in
 
 
 def test_admin_creates_an_account_with_a_one_time_password(login_as, client):
@@ -47,14 +47,12 @@ def test_deactivated_staff_cannot_sign_in_and_lose_their_session(login_as, clien
     victim_client = app_ctx.test_client()
     handler = make_enrolled_staff(role=Role.CALL_HANDLER)
     assert sign_in(victim_client, handler).status_code == 302
-    forget_request_state()
 
     response = client.post(f"/staff/admin/staff/{handler.id}/deactivate",
                            data={"csrf_token": csrf_token(client, "/staff/admin/staff")})
 
     assert response.headers["Location"] == "/staff/admin/staff"
     assert "can no longer sign in" in client.get("/staff/admin/staff").get_data(as_text=True)
-    forget_request_state()
     assert victim_client.get("/staff").status_code == 302
     assert sign_in(victim_client, handler).status_code == 200
 

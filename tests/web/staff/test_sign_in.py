@@ -16,14 +16,13 @@ from app.models.types import utcnow
 from app.services.auth import SIGN_IN_FAILED
 from app.services.passwords import verify_password
 from tests.factories import DEFAULT_PASSWORD, make_staff
-from tests.staff_fixtures import csrf_token, current_code, forget_request_state, make_enrolled_staff, next_code, sign_in
+from tests.staff_fixtures import csrf_token, current_code, make_enrolled_staff, next_code, sign_in
 
 pytestmark = pytest.mark.usefixtures("reset_rate_limits")
 MESSAGE = SIGN_IN_FAILED.replace("'", "&#39;")
 
 
 def _signed_in(client) -> bool:
-    forget_request_state()  # load the user from the session cookie, not from the last request's cache
     return client.get("/staff").status_code == 200
 
 
@@ -162,7 +161,6 @@ def test_idle_timeout_signs_out(client, app_ctx):
 
     with client.session_transaction() as session:
         session["staff_seen"] = int(time.time()) - app_ctx.config["STAFF_IDLE_MINUTES"] * 60 - 1
-    forget_request_state()
     response = client.get("/staff/triage")
     assert response.headers["Location"] == "/staff/sign-in"
     page = client.get("/staff/sign-in").get_data(as_text=True)

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import AuditEvent, Channel, Incident, Report, ReportStatus, ReportUpdate, Role, TriageDecision
 from app.models.types import utcnow
 from tests.factories import make_report, make_staff
-from tests.staff_fixtures import csrf_token, forget_request_state, make_enrolled_staff, sign_in
+from tests.staff_fixtures import csrf_token, make_enrolled_staff, sign_in
 
 ANSWERS = {
     "danger": "no",
@@ -146,7 +146,6 @@ def test_two_handlers_one_claim(login_as, client, app_ctx):
     bo = make_enrolled_staff(role=Role.CALL_HANDLER, name="Bo Lee")
     second = app_ctx.test_client()
     sign_in(second, bo)
-    forget_request_state()
     seen = second.get(f"/staff/triage/reports/{report.id}").get_data(as_text=True)
     assert re.search(r"Opened by A\. Morgan at \d\d:\d\d", seen)
     assert "Triage this report" not in seen and "Triage decision" not in seen
