@@ -14,11 +14,11 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 import holidays
 
-UK_TIME = "Europe/London"
+from app.domain.uk_time import UK
+
 ACKNOWLEDGEMENT_DAYS = 5
 ACKNOWLEDGEMENT_DAYS_ENHANCED = 1
 SUPPORT_REFERRAL_DAYS = 2
@@ -48,13 +48,8 @@ def next_working_day(day: date) -> date:
     return day
 
 
-@cache
-def _uk() -> ZoneInfo:
-    return ZoneInfo(UK_TIME)
-
-
 def _uk_local(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is None else moment.astimezone(_uk())
+    return moment if moment.tzinfo is None else moment.astimezone(UK)
 
 
 def _day(moment: date) -> date:
@@ -72,7 +67,7 @@ def add_working_days(start: When, n: int) -> When:
         return day
     if start.tzinfo is None:
         return datetime.combine(day, start.time())
-    return datetime.combine(day, _uk_local(start).time(), _uk()).astimezone(start.tzinfo)
+    return datetime.combine(day, _uk_local(start).time(), UK).astimezone(start.tzinfo)
 
 
 def working_days_between(start: date, end: date) -> int:

@@ -17,7 +17,6 @@ from markupsafe import Markup
 from app.domain.behaviours import Behaviour
 from app.domain.criteria import CriteriaAnswers, DailyLifeChange, FearCount, Feeling, Occasions, Relationship, Unwanted
 from app.domain.criteria import assess as assess_criteria
-from app.domain.uk_time import uk_datetime
 from app.extensions import db
 from app.models import Channel, Report
 from app.public import bp, forms
@@ -108,12 +107,6 @@ def _limit(field) -> int | None:
         if validator.__class__.__name__ == "Length" and validator.max and validator.max > 0:
             return validator.max
     return None
-
-
-@bp.app_template_global()
-def local_time(moment) -> str:
-    """A UTC time as UK clock time in words, e.g. '25 November 2026 at 3:05pm'."""
-    return uk_datetime(moment)
 
 
 @bp.app_template_global()
