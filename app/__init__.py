@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, get_config
@@ -31,14 +29,17 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
 
     _configure_logging(app)
-    _configure_templates(app)
     _init_extensions(app)
+
+    from app import cli
+    from app.web import error_pages, navigation, security, service_calls, templating
+
+    templating.init_app(app)
     _register_blueprints(app)
-
-    from app import cli, errors, security
-
     security.init_app(app)
-    errors.init_app(app)
+    error_pages.init_app(app)
+    service_calls.init_app(app)
+    navigation.init_app(app)
     cli.init_app(app)
     return app
 
@@ -50,29 +51,6 @@ def _configure_logging(app: Flask) -> None:
     app.logger.handlers[:] = [handler]
     app.logger.setLevel(app.config["LOG_LEVEL"])
     app.logger.propagate = False
-
-
-def _configure_templates(app: Flask) -> None:
-    app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(str(BASE_DIR / "templates")),
-        PrefixLoader({
-            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-        }),
-    ])
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-    WTFormsHelpers(app)
-
-    from app.domain import uk_time
-
-    # Times are stored in UTC and always shown on the UK clock.
-    app.jinja_env.filters.update(uk_datetime=uk_time.uk_datetime, uk_date=uk_time.uk_date,
-                                 uk_short=uk_time.uk_short, uk_clock=uk_time.uk_clock)
-
-    from app.branding import branding
-
-    app.context_processor(lambda: {"force": branding(app.config)})
 
 
 def _init_extensions(app: Flask) -> None:

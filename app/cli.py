@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 
 from app.models import Role
+from app.services.actor import Actor
 from app.services.errors import ServiceError
 
 
@@ -29,9 +30,10 @@ def create_staff_command(name: str, email: str, role: str, veo: bool, password: 
     from app.services.staff_accounts import create_staff
 
     try:
-        user = create_staff(name, email, Role(role), password, is_veo=veo, must_change_password=False)
+        user = create_staff(Actor.system("cli"), name, email, Role(role), password, is_veo=veo,
+                            must_change_password=False)
     except ServiceError as error:
-        raise click.ClickException(str(error)) from error
+        raise click.ClickException(error.message) from error
     click.echo(f"Created staff account {user.id} ({user.role.label}).")
     click.echo("They set up their second factor at first sign-in.")
 

@@ -40,3 +40,10 @@ def make_report(*, channel: Channel = Channel.ONLINE, answers: dict | None = Non
     db.session.add(report)
     db.session.commit()
     return report
+
+
+def as_actor(user: StaffUser):
+    """A staff member as the Actor services take (the web layer builds it from the signed-in user)."""
+    from app.services.actor import Actor
+
+    return Actor.staff(user)

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from app.models import Role
-from app.validators import Required
+from app.web.fields import Required
 
 
 class CreateStaffForm(FlaskForm):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user
 
 from app.admin import bp
 from app.admin.forms import CreateStaffForm
-from app.auth.forms import ConfirmForm
 from app.models import Role
-from app.security import role_required
 from app.services import auth as auth_service
-from app.services.errors import NotFound, ServiceError
+from app.services.errors import Conflict, FieldError
+from app.web.actor import current_actor
+from app.web.fields import ConfirmForm
+from app.web.security import role_required
+from app.web.service_calls import add_field_errors
 
 
 @bp.get("/staff")
@@ -29,11 +30,10 @@ def create_staff():
     form = CreateStaffForm()
     if form.validate_on_submit():
         try:
-            user, password = auth_service.admin_create_staff(form.name.data, form.email.data, Role(form.role.data),
-                                                             is_veo=form.is_veo.data)
-        except ServiceError as failure:
-            field = form.email if "email" in str(failure).lower() else form.name
-            field.errors.append(str(failure))
+            user, password = auth_service.admin_create_staff(current_actor(), form.name.data, form.email.data,
+                                                             Role(form.role.data), is_veo=form.is_veo.data)
+        except FieldError as failure:
+            add_field_errors(form, failure)
         else:
             return render_template("admin/staff_created.html", user=user, password=password)
     return render_template("admin/create_staff.html", form=form)
@@ -46,11 +46,9 @@ def deactivate(staff_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        user = auth_service.deactivate_staff(staff_id, actor_id=current_user.id)
-    except NotFound:
-        abort(404)
-    except ServiceError as failure:
-        flash(str(failure), "error")
+        user = auth_service.deactivate_staff(current_actor(), staff_id)
+    except Conflict as failure:
+        flash(failure.message, "error")
     else:
         flash(f"{user.name} can no longer sign in", "success")
     return redirect(url_for("admin.staff_list"))
@@ -62,8 +60,5 @@ def reset_second_factor(staff_id: int):
     """Forget an account's authenticator app and password; the new one-time password is shown once, here."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        user, password = auth_service.reset_second_factor(staff_id)
-    except NotFound:
-        abort(404)
+    user, password = auth_service.reset_second_factor(current_actor(), staff_id)
     return render_template("admin/staff_created.html", user=user, password=password, reset=True)

@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo, Length, Optional
 
-from app.validators import Required
+from app.web.fields import Required
 
 
 class SignInForm(FlaskForm):
@@ -39,9 +39,3 @@ class ChangePasswordForm(FlaskForm):
         EqualTo("new_password", message="The passwords do not match"),
     ])
     submit = SubmitField("Change password", widget=GovSubmitInput())
-
-
-class ConfirmForm(FlaskForm):
-    """A single POST button (sign out, deactivate, claim, release)."""
-
-    submit = SubmitField("Continue", widget=GovSubmitInput())

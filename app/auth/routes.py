@@ -9,12 +9,15 @@ from flask_login import current_user
 
 from app.auth import bp
 from app.auth import session as staff_session
-from app.auth.forms import ChangePasswordForm, ConfirmForm, EnrolForm, SignInForm
+from app.auth.forms import ChangePasswordForm, EnrolForm, SignInForm
 from app.extensions import db, limiter
 from app.models import Role, StaffUser
-from app.security import role_required
 from app.services import auth as auth_service
-from app.services.errors import ServiceError
+from app.services.errors import Conflict, FieldError, NotFound
+from app.web.actor import current_actor, sign_in_attempt
+from app.web.fields import ConfirmForm
+from app.web.security import role_required
+from app.web.service_calls import add_field_errors
 
 ALL_STAFF = tuple(Role)
 _ENROL_KEY = "staff_enrol_user"
@@ -58,10 +61,11 @@ def sign_in():
     reason = session.pop(staff_session.SIGNED_OUT_REASON, None)
     if form.validate_on_submit():
         try:
-            outcome = auth_service.authenticate(form.email.data, form.password.data, form.code.data)
-        except ServiceError as failure:
+            outcome = auth_service.authenticate(form.email.data, form.password.data, form.code.data,
+                                                client=sign_in_attempt())
+        except FieldError as failure:
             # Shown once, in the summary and by the first field; the words cover all three fields.
-            form.email.errors.append(str(failure))
+            add_field_errors(form, failure)
         else:
             next_url = _safe_next(request.args.get("next"))
             if outcome.needs_enrolment:
@@ -86,16 +90,19 @@ def set_up_authenticator():
     form = EnrolForm()
     if form.validate_on_submit():
         try:
-            token = auth_service.confirm_enrolment(user_id, form.code.data)
-        except ServiceError as failure:
-            form.code.errors.append(str(failure))
+            token = auth_service.confirm_enrolment(user_id, form.code.data, client=sign_in_attempt())
+        except FieldError as failure:
+            add_field_errors(form, failure)
+        except Conflict:
+            session.pop(_ENROL_KEY, None)
+            return redirect(url_for("auth.sign_in"))
         else:
             next_url = session.get("staff_enrol_next")
             staff_session.start(db.session.get(StaffUser, user_id), token)
             return redirect(next_url or url_for("auth.staff_home"))
     try:
         secret, qr = auth_service.enrolment_details(user_id, current_app.config["FORCE_NAME"])
-    except ServiceError:
+    except (Conflict, NotFound):
         session.pop(_ENROL_KEY, None)
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/set_up_authenticator.html", form=form, secret=secret, qr=qr)
@@ -121,7 +128,7 @@ def sign_out():
     """Sign out (a button, so a link elsewhere cannot sign anyone out)."""
     form = ConfirmForm()
     if form.validate_on_submit():
-        auth_service.sign_out(current_user.id)
+        auth_service.sign_out(current_actor())
         staff_session.end("signed_out")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/sign_out.html", form=form)
@@ -134,10 +141,10 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            token = auth_service.change_password(current_user.id, form.current_password.data, form.new_password.data)
-        except ServiceError as failure:
-            field = form.current_password if "current" in str(failure) else form.new_password
-            field.errors.append(str(failure))
+            token = auth_service.change_password(current_actor(), form.current_password.data,
+                                                 form.new_password.data)
+        except FieldError as failure:
+            add_field_errors(form, failure)
         else:
             session["staff_token"] = token
             flash("Your password has been changed", "success")

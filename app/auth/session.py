@@ -1,4 +1,4 @@
-"""The signed-in staff session: start and end it, idle timeout, forced password change, the staff menu."""
+"""The signed-in staff session: start and end it, idle timeout, forced password change."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp
-from app.models import Role, StaffUser
+from app.models import StaffUser
 
 SIGNED_OUT_REASON = "staff_signed_out"
 # Pages a person who must change their password may still reach.
@@ -55,30 +55,3 @@ def enforce_staff_session():
             and _is_staff_endpoint(request.endpoint):
         return redirect(url_for("auth.change_password"))
     return None
-
-
-@bp.app_context_processor
-def staff_menu():
-    """The staff service navigation for the signed-in person's role."""
-    if not current_user.is_authenticated:
-        return {}
-    role = current_user.role
-    items = [("Home", "auth.staff_home")]
-    if role in (Role.CALL_HANDLER, Role.SUPERVISOR):
-        items += [("Triage queue", "triage.queue"), ("Phone report", "triage.phone_report")]
-    if role in (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN):
-        items.append(("Cases to pick up", "cases.pool"))
-    if role == Role.OFFICER:
-        items.append(("My cases", "cases.mine"))
-    if role in (Role.SUPERVISOR, Role.ADMIN):
-        items.append(("Casework overview", "cases.supervisor"))
-    if role == Role.ADMIN:
-        items.append(("Staff accounts", "admin.staff_list"))
-    items += [("Change password", "auth.change_password"), ("Sign out", "auth.sign_out")]
-    navigation = []
-    for text, endpoint in items:
-        if endpoint not in current_app.view_functions:
-            continue
-        href = url_for(endpoint)
-        navigation.append({"href": href, "text": text, "active": request.path == href})
-    return {"staff_navigation": navigation}

@@ -17,11 +17,10 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
 from app.domain.instruments import Instrument, RiskLevel
+from app.domain.safe_contact import CHANNELS, OUTCOMES
 from app.domain.working_days import EnhancedRightsCategory
 from app.models import CaseOutcome, CaseStatus, ReferralConsent, ReferralStatus
-from app.services.contacts import OUTCOMES
-from app.services.safe_contact import CHANNELS
-from app.validators import Required
+from app.web.fields import Required
 
 REASON = 2_000
 

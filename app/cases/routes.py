@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.cases import bp
@@ -20,42 +19,42 @@ from app.cases.forms import (
     UnlinkForm,
     risk_form_class,
 )
-from app.cases.views import form_page, run
 from app.domain.working_days import EnhancedRightsCategory
-from app.extensions import db
-from app.models import CaseNote, CaseOutcome, CaseReport, CaseStatus, ReferralConsent, ReferralStatus, Report, Role
-from app.security import role_required
-from app.services import audit, case_claims, case_links, case_notes, cases, contacts, referrals, risk_assessments
+from app.models import CaseOutcome, CaseStatus, ReferralConsent, ReferralStatus, Role
 from app.services import triage as triage_service
-from app.services.cases import Forbidden
-from app.services.errors import NotFound
+from app.services.casework import (
+    access,
+    case_page,
+    claims,
+    contacts,
+    links,
+    lists,
+    notes,
+    referrals,
+    risk,
+    status,
+    victim_contact,
+)
 from app.services.evidence import human_size
-from app.services.safe_contact import latest_answers, safe_contact_rules
-from app.triage.present import answer_sections
+from app.web.actor import current_actor
+from app.web.report_contents import answer_sections
+from app.web.security import role_required
+from app.web.service_calls import form_page, run
 
 CASEWORKERS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 
 
-def _case_or_abort(case_id: int, *, change: bool = True):
-    """Load a case for a form page, refusing people who may not change (or see) it."""
-    try:
-        case = cases.get_case(case_id)
-    except NotFound:
-        abort(404)
-    allowed = cases.can_change(case, current_user) if change else cases.can_view(case, current_user)
-    if not allowed:
-        abort(403)
-    if request.method == "GET":
-        audit.record("case.viewed", "case", case.id, details={"page": request.endpoint})
-        db.session.commit()
-    return case
+def _open_case(case_id: int, *, change: bool = True):
+    """Load a case for one of its pages, refusing people who may not change (or see) it; a GET is audited."""
+    return access.open_case(case_id, current_actor(), change=change, page=request.endpoint or "",
+                            audit_view=request.method == "GET")
 
 
 @bp.get("/pool")
 @role_required(*CASEWORKERS)
 def pool():
     """Cases to pick up, most urgent first."""
-    return render_template("cases/pool.html", rows=cases.pool(), form=ClaimForm())
+    return render_template("cases/pool.html", rows=lists.pool(), form=ClaimForm())
 
 
 @bp.post("/pool/pick-up-next")
@@ -65,7 +64,7 @@ def claim_next():
     form = ClaimForm()
     if not form.validate_on_submit():
         abort(400)
-    case = case_claims.claim_next(current_user)
+    case = claims.claim_next(current_actor())
     if case is None:
         flash("There are no cases waiting to be picked up.", "info")
         return redirect(url_for("cases.pool"))
@@ -81,13 +80,9 @@ def claim(case_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        case_claims.claim_case(case_id, current_user)
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-    except case_claims.AlreadyClaimed as error:
-        flash(str(error), "error")
+        claims.claim_case(case_id, current_actor())
+    except claims.AlreadyClaimed as error:
+        flash(error.message, "error")
         return redirect(url_for("cases.pool"))
     flash("You picked up this case.", "success")
     return redirect(url_for("cases.show", case_id=case_id))
@@ -97,24 +92,19 @@ def claim(case_id: int):
 @role_required(Role.OFFICER)
 def mine():
     """My cases, overdue Victims' Code obligations first."""
-    return render_template("cases/mine.html", rows=cases.my_cases(current_user))
+    return render_template("cases/mine.html", rows=lists.my_cases(current_actor()))
 
 
 @bp.get("/<int:case_id>")
 @role_required(*CASEWORKERS)
 def show(case_id: int):
     """The case page: safe contact first, then the case, its work and one timeline."""
-    try:
-        page = cases.view_case(case_id, current_user)
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
+    page = case_page.view_case(case_id, current_actor())
     return render_template(
-        "cases/show.html", page=page, claim_form=ClaimForm(), suggestions=case_links.suggestions(case_id),
+        "cases/show.html", page=page, claim_form=ClaimForm(), suggestions=links.suggestions(case_id),
         partners={p.code: p for p in referrals.partners()}, transitions=referrals.TRANSITIONS,
         consent_open=referrals.CONSENT_OPEN,
-        instruments=risk_assessments.instruments(),
+        instruments=risk.instruments(),
     )
 
 
@@ -122,14 +112,14 @@ def show(case_id: int):
 @role_required(*CASEWORKERS)
 def report(case_id: int, report_id: int):
     """A report in this case, whole: safe contact first, then every answer, incidents, evidence and updates."""
-    case = _case_or_abort(case_id, change=False)
-    if not cases.report_in_case(case.id, report_id):
+    case = _open_case(case_id, change=False)
+    if not access.report_in_case(case.id, report_id):
         abort(404)
-    data = triage_service.view_report(report_id, purpose="casework")
+    data = triage_service.view_report(report_id, current_actor(), purpose="casework")
     return render_template(
         "cases/report.html", case=case, report=data.report, data=data,
-        rules=safe_contact_rules(latest_answers([data.report], data.updates)),
-        sections=answer_sections(data.report.answers), human_size=human_size,
+        rules=victim_contact.rules_for_reports([data.report], data.updates),
+        sections=answer_sections(data.report.parsed_answers()), human_size=human_size,
     )
 
 
@@ -139,20 +129,17 @@ def report(case_id: int, report_id: int):
 @role_required(*CASEWORKERS)
 def risk_assessment(case_id: int, instrument_id: str):
     """Complete a risk checklist."""
-    case = _case_or_abort(case_id)
-    try:
-        inst = risk_assessments.instrument(instrument_id)
-    except NotFound:
-        abort(404)
+    case = _open_case(case_id)
+    inst = risk.instrument(instrument_id)
     form = risk_form_class(inst)()
     if request.method == "GET":
         form.version.data = case.version
     context = {"case": case, "instrument": inst, "current_version": case.version, "preview": None}
     if form.validate_on_submit():
         answers = {item.id: form[f"item_{item.id}"].data for item in inst.items}
-        context["preview"] = risk_assessments.preview(case, inst, answers)
-        _, response = run(form, lambda: risk_assessments.record_assessment(
-            case_id, current_user, instrument_id=inst.id, answers=answers, expected_version=form.version.data,
+        context["preview"] = risk.preview(case, inst, answers)
+        _, response = run(form, lambda: risk.record_assessment(
+            case_id, current_actor(), instrument_id=inst.id, answers=answers, expected_version=form.version.data,
             judgement_level=form.judgement_level.data or None, judgement_reason=form.judgement_reason.data,
         ), "cases/risk_assessment.html", **context)
         if response is not None:
@@ -174,7 +161,7 @@ def _referral_form() -> ReferralForm:
 @role_required(*CASEWORKERS)
 def new_referral(case_id: int):
     """Refer the victim to a partner agency."""
-    case = _case_or_abort(case_id)
+    case = _open_case(case_id)
     form = _referral_form()
     if request.method == "GET":
         form.version.data = case.version
@@ -183,7 +170,7 @@ def new_referral(case_id: int):
     context = {"case": case, "partners": referrals.partners(), "current_version": case.version}
     if form.validate_on_submit():
         _, response = run(form, lambda: referrals.make_referral(
-            case_id, current_user, partner_code=form.partner.data, consent=ReferralConsent(form.consent.data),
+            case_id, current_actor(), partner_code=form.partner.data, consent=ReferralConsent(form.consent.data),
             consent_note=form.consent_note.data, reason=form.reason.data, expected_version=form.version.data,
         ), "cases/referral_new.html", **context)
         if response is not None:
@@ -197,11 +184,8 @@ def new_referral(case_id: int):
 @role_required(*CASEWORKERS)
 def referral_status(case_id: int, referral_id: int):
     """Record that a referral was sent, accepted or declined."""
-    case = _case_or_abort(case_id)
-    try:
-        referral = referrals.get_referral(case_id, referral_id)
-    except NotFound:
-        abort(404)
+    case = _open_case(case_id)
+    referral = referrals.get_referral(case_id, referral_id)
     form = ReferralStatusForm()
     allowed = referrals.TRANSITIONS[referral.status]
     form.status.choices = [SelectChoice(s.value, s.label) for s in allowed]
@@ -211,7 +195,7 @@ def referral_status(case_id: int, referral_id: int):
                "may_send": referrals.may_send(referral.partner, referral.consent)}
     if form.validate_on_submit():
         _, response = run(form, lambda: referrals.change_referral_status(
-            case_id, referral_id, current_user, status=ReferralStatus(form.status.data),
+            case_id, referral_id, current_actor(), status=ReferralStatus(form.status.data),
             expected_version=form.version.data,
         ), "cases/referral_status.html", **context)
         if response is not None:
@@ -225,11 +209,8 @@ def referral_status(case_id: int, referral_id: int):
 @role_required(*CASEWORKERS)
 def record_consent(case_id: int, referral_id: int):
     """Record the victim's consent to a referral after it was made: asked later, given, refused or withdrawn."""
-    case = _case_or_abort(case_id)
-    try:
-        referral = referrals.get_referral(case_id, referral_id)
-    except NotFound:
-        abort(404)
+    case = _open_case(case_id)
+    referral = referrals.get_referral(case_id, referral_id)
     form = ReferralConsentForm()
     if request.method == "GET":
         form.version.data = referral.version
@@ -237,7 +218,7 @@ def record_consent(case_id: int, referral_id: int):
                "consent_needed": referrals.consent_needed_to_send(referral.partner)}
     if form.validate_on_submit():
         _, response = run(form, lambda: referrals.record_consent(
-            case_id, referral_id, current_user, consent=ReferralConsent(form.consent.data),
+            case_id, referral_id, current_actor(), consent=ReferralConsent(form.consent.data),
             consent_note=form.consent_note.data, expected_version=form.version.data,
         ), "cases/referral_consent.html", **context)
         if response is not None:
@@ -255,12 +236,7 @@ def record_consent(case_id: int, referral_id: int):
 @role_required(*CASEWORKERS)
 def referral_summary(case_id: int, referral_id: int):
     """A printable summary holding only what the partner needs."""
-    try:
-        summary = referrals.referral_summary(case_id, referral_id, current_user)
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
+    summary = referrals.referral_summary(case_id, referral_id, current_actor())
     return render_template("cases/referral_summary.html", summary=summary, case_id=case_id)
 
 
@@ -270,15 +246,15 @@ def referral_summary(case_id: int, referral_id: int):
 @role_required(*CASEWORKERS)
 def new_contact(case_id: int):
     """Record an attempt to contact the victim."""
-    case = _case_or_abort(case_id)
+    case = _open_case(case_id)
     form = ContactForm()
     if request.method == "GET":
         form.version.data = case.version
-    rules = cases.safe_contact_for_case(case)
+    rules = victim_contact.rules_for_case(case)
     context = {"case": case, "rules": rules, "current_version": case.version}
     if form.validate_on_submit():
         _, response = run(form, lambda: contacts.record_contact(
-            case_id, current_user, channel=form.channel.data, outcome=form.outcome.data, summary=form.summary.data,
+            case_id, current_actor(), channel=form.channel.data, outcome=form.outcome.data, summary=form.summary.data,
             gave_update=form.gave_update.data, acknowledgement=form.acknowledgement.data,
             override_reason=form.override_reason.data, expected_version=form.version.data,
         ), "cases/contact_new.html", **context)
@@ -293,18 +269,15 @@ def new_contact(case_id: int):
 @role_required(*CASEWORKERS)
 def new_note(case_id: int):
     """Add a note, or a correction of an earlier note."""
-    case = _case_or_abort(case_id)
+    case = _open_case(case_id)
     form = NoteForm()
-    corrects_raw = request.values.get("corrects", "")
-    corrects = db.session.get(CaseNote, int(corrects_raw)) if corrects_raw.isdigit() else None
-    if corrects is not None and corrects.case_id != case.id:
-        abort(404)
+    corrects = notes.note_on_case(case.id, request.values.get("corrects", ""))
     if request.method == "GET" and corrects is not None:
         form.corrects.data = str(corrects.id)
     context = {"case": case, "corrects": corrects}
     if form.validate_on_submit():
-        _, response = run(form, lambda: case_notes.add_note(
-            case_id, current_user, body=form.body.data, corrects_id=corrects.id if corrects else None,
+        _, response = run(form, lambda: notes.add_note(
+            case_id, current_actor(), body=form.body.data, corrects_id=corrects.id if corrects else None,
         ), "cases/note_new.html", **context)
         if response is not None:
             return response
@@ -317,14 +290,14 @@ def new_note(case_id: int):
 @role_required(*CASEWORKERS)
 def change_status(case_id: int):
     """Change the case's status; closing records an outcome."""
-    case = _case_or_abort(case_id)
+    case = _open_case(case_id)
     form = StatusForm()
     if request.method == "GET":
         form.version.data = case.version
     context = {"case": case, "current_version": case.version}
     if form.validate_on_submit():
-        _, response = run(form, lambda: cases.change_status(
-            case_id, current_user, status=CaseStatus(form.status.data), expected_version=form.version.data,
+        _, response = run(form, lambda: status.change_status(
+            case_id, current_actor(), status=CaseStatus(form.status.data), expected_version=form.version.data,
             outcome=CaseOutcome(form.outcome.data) if form.outcome.data else None, rationale=form.rationale.data,
         ), "cases/status.html", **context)
         if response is not None:
@@ -338,7 +311,7 @@ def change_status(case_id: int):
 @role_required(*CASEWORKERS)
 def enhanced_rights(case_id: int):
     """Record whether the victim has enhanced rights under the Victims' Code, and why."""
-    case = _case_or_abort(case_id)
+    case = _open_case(case_id)
     form = EnhancedRightsForm()
     if request.method == "GET":
         form.version.data = case.version
@@ -347,8 +320,8 @@ def enhanced_rights(case_id: int):
             form.category.data = case.enhanced_rights_category.value if case.enhanced_rights_category else None
     context = {"case": case, "current_version": case.version}
     if form.validate_on_submit():
-        _, response = run(form, lambda: cases.record_enhanced_rights(
-            case_id, current_user, enhanced=form.enhanced.data == "yes",
+        _, response = run(form, lambda: status.record_enhanced_rights(
+            case_id, current_actor(), enhanced=form.enhanced.data == "yes",
             category=EnhancedRightsCategory(form.category.data) if form.category.data else None,
             reason=form.reason.data, expected_version=form.version.data,
         ), "cases/enhanced_rights.html", **context)
@@ -365,18 +338,15 @@ def enhanced_rights(case_id: int):
 @role_required(*CASEWORKERS)
 def link_report(case_id: int):
     """Link another report into this case as part of the same course of conduct."""
-    case = _case_or_abort(case_id)
+    case = _open_case(case_id)
     form = LinkForm()
     if request.method == "GET":
         form.version.data = case.version
-        report_id = request.args.get("report", "")
-        if report_id.isdigit():
-            report = db.session.get(Report, int(report_id))
-            form.reference.data = report.reference if report else None
+        form.reference.data = links.suggested_reference(case, request.args.get("report", ""), current_actor())
     context = {"case": case, "current_version": case.version}
     if form.validate_on_submit():
-        _, response = run(form, lambda: case_links.link_report(
-            case_id, current_user, reference=form.reference.data, reason=form.reason.data,
+        _, response = run(form, lambda: links.link_report(
+            case_id, current_actor(), reference=form.reference.data, reason=form.reason.data,
             expected_version=form.version.data,
         ), "cases/link_new.html", **context)
         if response is not None:
@@ -390,18 +360,15 @@ def link_report(case_id: int):
 @role_required(*CASEWORKERS)
 def unlink_report(case_id: int, link_id: int):
     """Take a report out of this case, with the reason."""
-    case = _case_or_abort(case_id)
-    link = db.session.get(CaseReport, link_id)
-    if link is None or link.case_id != case.id or link.unlinked_at is not None:
-        abort(404)
-    report = db.session.get(Report, link.report_id)
+    case = _open_case(case_id)
+    link, report = links.active_link(case.id, link_id)
     form = UnlinkForm()
     if request.method == "GET":
         form.version.data = case.version
     context = {"case": case, "link": link, "report": report, "current_version": case.version}
     if form.validate_on_submit():
-        _, response = run(form, lambda: case_links.unlink_report(
-            case_id, link_id, current_user, reason=form.reason.data, expected_version=form.version.data,
+        _, response = run(form, lambda: links.unlink_report(
+            case_id, link_id, current_actor(), reason=form.reason.data, expected_version=form.version.data,
         ), "cases/unlink.html", **context)
         if response is not None:
             return response

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from app.cases import bp
 from app.cases.forms import ReassignForm
-from app.cases.views import form_page, run
-from app.extensions import db
 from app.models import Role
-from app.security import role_required
-from app.services import audit, cases
-from app.services.errors import NotFound
+from app.services import staff_directory
+from app.services.casework import access, supervision
+from app.web.actor import current_actor
+from app.web.security import role_required
+from app.web.service_calls import form_page, run
 
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 POOL = "pool"
@@ -23,35 +22,28 @@ POOL = "pool"
 @role_required(*SUPERVISORS)
 def supervisor():
     """The force's casework at a glance."""
-    view = cases.supervisor_view()
-    audit.record("cases.supervisor_viewed", "case", None)
-    db.session.commit()
-    return render_template("cases/supervisor.html", view=view)
+    return render_template("cases/supervisor.html", view=supervision.supervisor_view(current_actor()))
 
 
 @bp.route("/<int:case_id>/reassign", methods=["GET", "POST"])
 @role_required(*SUPERVISORS)
 def reassign(case_id: int):
     """Give a case to another officer, or back to the pool."""
-    try:
-        case = cases.get_case(case_id)
-    except NotFound:
-        abort(404)
+    case = access.open_case(case_id, current_actor(), change=True, page=request.endpoint or "",
+                            audit_view=request.method == "GET")
     form = ReassignForm()
     form.officer.choices = [SelectChoice("", "Choose an officer"), SelectChoice(POOL, "Nobody: back to the pool")] + [
-        SelectChoice(str(o.id), o.name + (" (VEO)" if o.is_veo else "")) for o in cases.officers()
+        SelectChoice(str(o.id), o.name + (" (VEO)" if o.is_veo else "")) for o in staff_directory.active_officers()
     ]
     if request.method == "GET":
         form.version.data = case.version
-        audit.record("case.viewed", "case", case.id, details={"page": request.endpoint})
-        db.session.commit()
     context = {"case": case, "current_version": case.version,
-               "owner_name": cases.staff_names({case.owner_id}).get(case.owner_id)}
+               "owner_name": staff_directory.staff_names([case.owner_id]).get(case.owner_id or 0)}
     if form.validate_on_submit():
         choice = form.officer.data
-        officer_id = None if choice == POOL else int(choice) if choice.isdigit() else -1
-        _, response = run(form, lambda: cases.reassign(
-            case_id, current_user, officer_id=officer_id, expected_version=form.version.data,
+        officer_id = None if choice == POOL else int(choice) if choice.isdigit() and len(choice) <= 9 else -1
+        _, response = run(form, lambda: supervision.reassign(
+            case_id, current_actor(), officer_id=officer_id, expected_version=form.version.data,
         ), "cases/reassign.html", **context)
         if response is not None:
             return response

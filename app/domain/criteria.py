@@ -106,6 +106,11 @@ class FearCount(StrEnum):
     TWICE_OR_MORE = "twice_or_more"
     NOT_SURE = "not_sure"
 
+    @property
+    def label(self) -> str:
+        """Return the answer label."""
+        return {"once": "Once", "twice_or_more": "Twice or more", "not_sure": "Not sure"}[self.value]
+
 
 class DailyLifeChange(StrEnum):
     """A concrete change to usual day-to-day life (s4A(1)(b)(ii))."""

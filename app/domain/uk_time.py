@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
+
+
+def _system_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+# The one clock every "now" and "today" reads. Tests move it by replacing this function (monkeypatch).
+clock = _system_utc
+
+
+def utcnow() -> datetime:
+    """The current instant, timezone-aware in UTC (what the database stores)."""
+    return clock()
+
+
+def now() -> datetime:
+    """The current time on the UK clock (GMT or BST)."""
+    return clock().astimezone(UK)
+
+
+def today() -> date:
+    """Today's date in the UK (between midnight and 1am BST, UTC still says yesterday)."""
+    return now().date()
 
 
 def to_uk(moment: datetime) -> datetime:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.domain.answers import Answers, parse_answers
 from app.extensions import db
 from app.models.types import UTCDateTime, enum_column, utcnow
 
@@ -74,6 +75,10 @@ class Report(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     __mapper_args__ = {"version_id_col": version}
+
+    def parsed_answers(self) -> Answers:
+        """The answers, typed, whatever version they were stored in."""
+        return parse_answers(self.answers, self.answers_version)
 
     def __repr__(self) -> str:
         return f"<Report {self.id}>"

@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
+from app.domain import uk_time
+
 
 def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware in UTC, from the one clock (app.domain.uk_time)."""
+    return uk_time.utcnow()
 
 
 class UTCDateTime(TypeDecorator):

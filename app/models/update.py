@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.domain.answers import Contact
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 
@@ -21,3 +22,8 @@ class ReportUpdate(db.Model):
     # What was added besides incident rows and files: new safe-contact rules, a message.
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     triaged: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def contact(self) -> Contact | None:
+        """New safe-contact rules the victim gave with this update, if any."""
+        raw = self.answers.get("contact") if isinstance(self.answers, dict) else None
+        return Contact.parse(raw) if isinstance(raw, dict) and raw else None

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 # Routes register on import.
-from app.public import journey, later, pages  # noqa: E402,F401
+from app.public import draft_session, journey, later, pages  # noqa: E402,F401

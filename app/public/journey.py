@@ -7,133 +7,47 @@ the confirmation page). Nothing the person types goes into the cookie or a URL.
 from __future__ import annotations
 
 import secrets
-from functools import wraps
 from typing import Any
 
 from flask import abort, g, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from app.domain.behaviours import Behaviour
-from app.domain.criteria import CriteriaAnswers, DailyLifeChange, FearCount, Feeling, Occasions, Relationship, Unwanted
+from app.domain.answers import parse_answers
 from app.domain.criteria import assess as assess_criteria
-from app.extensions import db
-from app.models import Channel, Report
-from app.public import bp, forms
-from app.public.exit_hooks import on_exit
+from app.models import Channel
+from app.public import bp, draft_session, forms
+from app.public.draft_session import SENT_KEY, SUBMISSION_KEY, third_party, with_draft, you
 from app.public.steps import is_third_party, next_endpoint, previous_endpoint
-from app.services import drafts, evidence
-from app.services.reports import submit_report
+from app.services import drafts, evidence, reports
+from app.services.actor import Actor
+from app.web import questions
 
-DRAFT_KEY = "draft"
-SUBMISSION_KEY = "submission"
-SENT_KEY = "sent_report"
 INCIDENTS_PER_PAGE = 20
 
 QUESTION = "public/journey/question.html"
-
-
-@on_exit
-def _delete_unsaved_draft() -> None:
-    drafts.delete_by_token(session.get(DRAFT_KEY))
-
-
-def _begin(draft, token: str) -> None:
-    session[DRAFT_KEY] = token
-    session[SUBMISSION_KEY] = draft.submission_key
-    session.pop(SENT_KEY, None)
-
-
-def with_draft(view):
-    """Load the session's draft into the view; expired drafts go to the timed-out page, none to the start."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        try:
-            draft = drafts.find_draft(session.get(DRAFT_KEY))
-        except drafts.DraftExpired:
-            session.pop(DRAFT_KEY, None)
-            return redirect(url_for("public.timed_out"))
-        if draft is None:
-            return redirect(url_for("public.journey_start"))
-        g.draft = draft
-        return view(draft, *args, **kwargs)
-
-    return wrapped
 
 
 def returning_to_check() -> bool:
     return request.args.get("return") == "check"
 
 
-def _answers() -> dict[str, Any]:
-    draft = g.get("draft")
-    return (draft.answers or {}) if draft is not None else {}
-
-
-def _after(endpoint: str, draft=None) -> str:
+def _after(endpoint: str) -> str:
     if returning_to_check():
         return url_for("public.check_answers")
-    following = next_endpoint(endpoint, _answers())
-    return url_for(following)
+    return url_for(next_endpoint(endpoint, draft_session.answers()))
 
 
 def _back(endpoint: str) -> str | None:
     if returning_to_check():
         return url_for("public.check_answers")
-    previous = previous_endpoint(endpoint, _answers())
+    previous = previous_endpoint(endpoint, draft_session.answers())
     return url_for(previous) if previous else url_for("public.start")
-
-
-@bp.app_template_global()
-def third_party() -> bool:
-    """Whether this draft is being filled in by someone reporting for another person."""
-    return is_third_party(_answers())
 
 
 def worded(form):
     """The form, with its questions about the person it is happening to worded for a third-party reporter."""
     return form.for_third_party() if third_party() else form
-
-
-@bp.app_template_global()
-def you(self_words: str, their_words: str) -> str:
-    """Words for the person it is happening to, or for someone reporting for them."""
-    return their_words if third_party() else self_words
-
-
-def _limit(field) -> int | None:
-    for validator in field.validators:
-        if validator.__class__.__name__ == "Length" and validator.max and validator.max > 0:
-            return validator.max
-    return None
-
-
-@bp.app_template_global()
-def field_params(field, heading: bool = False) -> dict[str, Any]:
-    """GOV.UK macro params for a field: the first question on a single-question page is the h1."""
-    widget = field.widget.__class__.__name__
-    grouped = widget in {"GovRadioInput", "GovCheckboxesInput", "DateInput"}
-    params: dict[str, Any] = {}
-    if grouped:
-        legend = {"text": field.label.text,
-                  "classes": "govuk-fieldset__legend--l" if heading else "govuk-fieldset__legend--m"}
-        if heading:
-            legend["isPageHeading"] = True
-        params["fieldset"] = {"legend": legend}
-    elif widget == "GovCheckboxInput":
-        params = {}
-    else:
-        params["label"] = {"text": field.label.text,
-                           "classes": "govuk-label--l" if heading else "govuk-label--s"}
-        if heading:
-            params["label"]["isPageHeading"] = True
-    if widget == "GovCharacterCount":
-        params["maxlength"] = _limit(field)
-        params["rows"] = 5
-    if widget == "GovTextInput" and (_limit(field) or 0) <= 40:
-        params["classes"] = "govuk-input--width-20"
-    return params
 
 
 def question(endpoint: str, form, section: str, *, title: str, caption: str = "", heading: bool = False,
@@ -169,15 +83,14 @@ def _to_save():
 def journey_start():
     """Is anyone in danger right now? The first page; it starts the draft."""
     try:
-        draft = drafts.find_draft(session.get(DRAFT_KEY))
+        draft = draft_session.find()
     except drafts.DraftExpired:
-        session.pop(DRAFT_KEY, None)
         draft = None
-    form = forms.DangerForm()
+    form = questions.DangerForm()
     if request.method == "POST" and form.validate_on_submit():
         if draft is None:
             draft, token = drafts.start_draft()
-            _begin(draft, token)
+            draft_session.begin(draft, token)
         drafts.save_section(draft, "danger", form.danger.data, merge=False)
         if form.danger.data == "yes":
             return redirect(url_for("public.call_999"))
@@ -208,7 +121,7 @@ def staying_safe(draft):
 @with_draft
 def who_is_reporting(draft):
     """Who is making the report."""
-    form = forms.ReporterForm()
+    form = questions.ReporterForm()
     return question("public.who_is_reporting", form, "reporter", title=form.role.label.text, heading=True,
                     caption="About this report", after=_after_who_is_reporting)
 
@@ -228,7 +141,7 @@ def reporter_details(draft):
     if not third_party():
         return redirect(_after("public.reporter_details"))
     role = ((draft.answers or {}).get("reporter") or {}).get("role")
-    form = forms.reporter_details_class(role)()
+    form = questions.reporter_details_class(role)()
     return question("public.reporter_details", form, "reporter", title="About you, the person reporting",
                     caption="About this report",
                     intro="We may need to talk to you about this report. Give a phone number or email address "
@@ -241,7 +154,7 @@ def reporter_details(draft):
 @with_draft
 def how_many_times(draft):
     """How many times it has happened."""
-    form = forms.OccasionsForm()
+    form = questions.OccasionsForm()
     return question("public.how_many_times", form, "criteria", title=form.occasions.label.text, heading=True,
                     caption="What is happening")
 
@@ -250,7 +163,7 @@ def how_many_times(draft):
 @with_draft
 def unwanted(draft):
     """Whether it is unwanted."""
-    form = forms.UnwantedForm()
+    form = questions.UnwantedForm()
     return question("public.unwanted", form, "criteria", title=form.unwanted.label.text, heading=True,
                     caption="What is happening")
 
@@ -259,31 +172,9 @@ def unwanted(draft):
 @with_draft
 def feelings(draft):
     """How it has made them feel."""
-    form = worded(forms.FeelingsForm())
+    form = worded(questions.FeelingsForm())
     return question("public.feelings", form, "criteria", title=form.feelings.label.text, heading=True,
                     caption="What is happening")
-
-
-def criteria_answers(answers: dict[str, Any]) -> CriteriaAnswers:
-    """The domain's criteria answers from the draft, with 'not sure' for anything not given."""
-    crit = answers.get("criteria") or {}
-
-    def pick(enum_cls, value, default):
-        return enum_cls(value) if value in enum_cls._value2member_map_ else default
-
-    behaviours = (answers.get("behaviours") or {}).get("selected") or []
-    relationship = (answers.get("suspect") or {}).get("relationship")
-    return CriteriaAnswers(
-        occasions=pick(Occasions, crit.get("occasions"), Occasions.NOT_SURE),
-        unwanted=pick(Unwanted, crit.get("unwanted"), Unwanted.NOT_SURE),
-        feelings=frozenset(Feeling(f) for f in crit.get("feelings") or [] if f in Feeling._value2member_map_),
-        feared_violence_times=pick(FearCount, crit.get("feared_violence_times"), None),
-        daily_life_changes=frozenset(DailyLifeChange(c) for c in (answers.get("impact") or {}).get("changes") or []
-                                     if c in DailyLifeChange._value2member_map_),
-        behaviours=frozenset(Behaviour(b) for b in behaviours if b in Behaviour._value2member_map_),
-        relationship=pick(Relationship, relationship, Relationship.NOT_KNOWN),
-        order_broken=(answers.get("orders") or {}).get("broken") == "yes",
-    )
 
 
 @bp.get("/report/what-this-may-be")
@@ -292,7 +183,7 @@ def what_this_may_be(draft):
     """What the answers so far suggest, in plain words; it never refuses."""
     # Early on purpose (issue 3, step 3): it reassures before the long part. It can only read the answers
     # given so far, so it says so; check answers shows it again with what they have done and the impact.
-    assessment = assess_criteria(criteria_answers(draft.answers or {}))
+    assessment = assess_criteria(parse_answers(draft.answers).criteria_answers())
     return render_template("public/journey/what_this_may_be.html", title="What your answers suggest",
                            assessment=assessment, so_far=True, back=_back("public.what_this_may_be"),
                            next_url=_after("public.what_this_may_be"))
@@ -304,7 +195,7 @@ def what_this_may_be(draft):
 @with_draft
 def what_has_happened(draft):
     """The behaviours checklist."""
-    form = forms.BehavioursForm()
+    form = questions.BehavioursForm()
     return question("public.what_has_happened", form, "behaviours", title=form.selected.label.text, heading=True,
                     caption="What is happening")
 
@@ -315,7 +206,7 @@ def how_often(draft):
     """When it started, how often, the latest time and rough counts for each thing they did."""
     stored = (draft.answers or {}).get("behaviours") or {}
     selected = stored.get("selected") or []
-    form = forms.how_often_form(selected)
+    form = questions.how_often_form(selected)
     if request.method == "POST" and form.validate_on_submit():
         values = form.dump()
         values["counts"] = {code: form[f"count_{code}"].data or "" for code in selected
@@ -368,7 +259,7 @@ def _find_incident(draft, item_id: str) -> dict[str, Any]:
 @with_draft
 def add_incident(draft):
     """Add one incident to the log."""
-    form = forms.IncidentForm()
+    form = questions.IncidentForm()
     if form.validate_on_submit():
         item = {"id": secrets.token_hex(6), **form.dump()}
         drafts.change_answers(draft, lambda answers: answers.setdefault("incidents", []).append(item))
@@ -384,7 +275,7 @@ def add_incident(draft):
 def change_incident(draft, item_id: str):
     """Change one incident."""
     item = _find_incident(draft, item_id)
-    form = forms.IncidentForm()
+    form = questions.IncidentForm()
     if form.validate_on_submit():
         values = form.dump()
 
@@ -423,7 +314,7 @@ def remove_incident(draft, item_id: str):
 @with_draft
 def suspect_relationship(draft):
     """Who the person doing this is to them."""
-    form = worded(forms.SuspectRelationshipForm())
+    form = worded(questions.SuspectRelationshipForm())
     return question("public.suspect_relationship", form, "suspect", title=form.relationship.label.text,
                     heading=True, caption="The person doing this")
 
@@ -432,7 +323,7 @@ def suspect_relationship(draft):
 @with_draft
 def suspect_identity(draft):
     """Name, other names, age, address: everything optional."""
-    form = forms.SuspectIdentityForm()
+    form = questions.SuspectIdentityForm()
     return question("public.suspect_identity", form, "suspect", title="What do you know about them?",
                     caption="The person doing this", intro="Tell us what you know. Leave anything you do not know.")
 
@@ -441,7 +332,7 @@ def suspect_identity(draft):
 @with_draft
 def suspect_more(draft):
     """Description, vehicle, weapons, history."""
-    form = forms.SuspectMoreForm()
+    form = questions.SuspectMoreForm()
     return question("public.suspect_more", form, "suspect", title="More about them",
                     caption="The person doing this", intro="All optional: tell us what you know.")
 
@@ -450,7 +341,7 @@ def suspect_more(draft):
 @with_draft
 def impact(draft):
     """How it has affected them."""
-    form = worded(forms.ImpactForm())
+    form = worded(questions.ImpactForm())
     return question("public.impact", form, "impact", title=you("How it has affected you", "How it has affected them"),
                     caption="Impact")
 
@@ -459,7 +350,7 @@ def impact(draft):
 @with_draft
 def children(draft):
     """Children and other people at risk."""
-    form = worded(forms.ChildrenForm())
+    form = worded(questions.ChildrenForm())
     return question("public.children", form, "children", title="Children and other people at risk",
                     caption="Others affected")
 
@@ -468,7 +359,7 @@ def children(draft):
 @with_draft
 def court_orders(draft):
     """Court orders, bail conditions, and whether they are being broken."""
-    form = worded(forms.OrdersForm())
+    form = worded(questions.OrdersForm())
     return question("public.court_orders", form, "orders", title="Court orders and bail conditions",
                     caption="Court orders")
 
@@ -479,7 +370,7 @@ def court_orders(draft):
 @with_draft
 def evidence_page(draft):
     """Describe the evidence held; optionally upload files (checked, stored privately, never served)."""
-    form = forms.EvidenceForm()
+    form = questions.EvidenceForm()
     limits = evidence.limits()
     if request.method == "POST" and form.validate_on_submit():
         drafts.save_section(draft, "evidence", form.dump())
@@ -518,7 +409,7 @@ def remove_evidence(draft):
 @with_draft
 def about_you(draft):
     """Name, date of birth, address (may be withheld), needs."""
-    form = worded(forms.AboutYouForm())
+    form = worded(questions.AboutYouForm())
     return question("public.about_you", form, "about_you",
                     title=you("About you", "About the person it is happening to"),
                     caption=you("", "The person it is happening to"),
@@ -535,7 +426,7 @@ def _after_contact_safety(draft) -> str:
 @with_draft
 def contact_safety(draft):
     """Whether and how it is safe to contact them."""
-    form = worded(forms.ContactSafetyForm())
+    form = worded(questions.ContactSafetyForm())
     return question("public.contact_safety", form, "contact", caption="Safe contact",
                     title=you("Contacting you safely", "Contacting them safely"),
                     intro=you("We only contact you in the ways you tell us are safe. Staff see these rules first.",
@@ -548,7 +439,7 @@ def contact_safety(draft):
 @with_draft
 def contact_details(draft):
     """The safe number, email or trusted person, voicemail, safe times and code word."""
-    form = worded(forms.ContactDetailsForm())
+    form = worded(questions.ContactDetailsForm())
     form.ways = ((draft.answers or {}).get("contact") or {}).get("ways") or []
     return question("public.contact_details", form, "contact",
                     title=you("How to contact you safely", "How to contact them safely"), caption="Safe contact")
@@ -565,7 +456,7 @@ def check_answers(draft):
     answers = draft.answers or {}
     return render_template("public/journey/check_answers.html", title="Check your answers",
                            sections=summary_sections(answers, evidence.draft_files(draft.id)),
-                           assessment=assess_criteria(criteria_answers(answers)),
+                           assessment=assess_criteria(parse_answers(answers).criteria_answers()),
                            back=_back("public.check_answers"))
 
 
@@ -573,24 +464,22 @@ def check_answers(draft):
 def send_report():
     """Declaration, optional passphrase for later, and Send; a retried send finds the first report."""
     try:
-        draft = drafts.find_draft(session.get(DRAFT_KEY))
+        draft = draft_session.find()
     except drafts.DraftExpired:
-        session.pop(DRAFT_KEY, None)
         return redirect(url_for("public.timed_out"))
     if draft is None:
         # A double click or refresh after sending: the first request already made the report.
-        key = session.get(SUBMISSION_KEY)
-        report = db.session.scalar(db.select(Report).where(Report.submission_key == key)) if key else None
+        report = reports.submitted(session.get(SUBMISSION_KEY))
         if report is not None:
             session[SENT_KEY] = report.id
             return redirect(url_for("public.report_sent"))
         return redirect(url_for("public.journey_start"))
     form = forms.SendForm()
     if form.validate_on_submit():
-        report = submit_report(dict(draft.answers or {}, declaration=True), channel=Channel.ONLINE,
-                               submission_key=draft.submission_key, passphrase=form.passphrase.data or None,
-                               draft=draft)
-        session.pop(DRAFT_KEY, None)
+        report = reports.submit_report(dict(draft.answers or {}, declaration=True), channel=Channel.ONLINE,
+                                       actor=Actor.victim(), submission_key=draft.submission_key,
+                                       passphrase=form.passphrase.data or None, draft=draft)
+        draft_session.forget()
         session[SENT_KEY] = report.id
         return redirect(url_for("public.report_sent"))
     return render_template("public/journey/send.html", form=form, title="Send your report",
@@ -600,7 +489,7 @@ def send_report():
 @bp.get("/report/sent")
 def report_sent():
     """Confirmation: the reference, what happens next and by when, helplines, how to add to it."""
-    report = db.session.get(Report, session.get(SENT_KEY) or 0)
+    report = reports.submitted_by_id(session.get(SENT_KEY))
     if report is None:
         return redirect(url_for("public.start"))
     return render_template("public/journey/sent.html", title="Report sent", report=report,
@@ -619,7 +508,7 @@ def timed_out():
 def keep_alive():
     """The timeout dialog's Continue: reset the idle timer."""
     try:
-        draft = drafts.find_draft(session.get(DRAFT_KEY))
+        draft = draft_session.find()
     except drafts.DraftExpired:
         return jsonify({"ok": False}), 410
     if draft is None:

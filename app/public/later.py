@@ -15,9 +15,10 @@ from flask_limiter.util import get_remote_address
 from app.domain.reference import normalise_reference, normalise_return_code
 from app.extensions import limiter
 from app.models.types import utcnow
-from app.public import bp, forms
-from app.public.journey import DRAFT_KEY, SENT_KEY, _begin, with_draft
+from app.public import bp, draft_session, forms
+from app.public.draft_session import SENT_KEY, with_draft
 from app.services import drafts, evidence, report_updates
+from app.services.errors import NotFound
 
 LATER_KEY = "later_report"
 LATER_AT_KEY = "later_at"
@@ -51,7 +52,7 @@ def save_draft(draft):
     form = forms.SaveForm()
     if form.validate_on_submit():
         saved = drafts.save_for_later(draft, form.passphrase.data)
-        session.pop(DRAFT_KEY, None)
+        draft_session.forget()
         return render_template("public/later/saved.html", title="Your answers are saved", code=saved.return_code,
                                expires_at=saved.expires_at)
     return render_template("public/later/save.html", form=form, title="Save your answers and come back later",
@@ -76,7 +77,7 @@ def resume_draft():
         except drafts.ResumeFailed:
             form.code.errors = [WRONG_DETAILS]
         else:
-            _begin(draft, token)
+            draft_session.begin(draft, token)
             return redirect(url_for("public.check_answers"))
     return render_template("public/later/resume.html", form=form, title="Continue a saved report",
                            back=url_for("public.already_reported"))
@@ -130,7 +131,7 @@ def your_report():
         return redirect(url_for("public.report_sign_in"))
     try:
         status = report_updates.status(report_id)
-    except report_updates.SignInFailed:
+    except NotFound:
         session.pop(LATER_KEY, None)
         return redirect(url_for("public.report_sign_in"))
     added = session.pop("added", False)

@@ -8,8 +8,8 @@ from flask import url_for
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 
-from app.public import forms
 from app.public.steps import is_third_party
+from app.web import questions as forms
 
 # (endpoint, section, form factory, card heading); the order is the journey's.
 PAGES: list[tuple[str, str, Any, str]] = [

@@ -16,9 +16,11 @@ from app.extensions import db
 from app.models import Role, StaffUser
 from app.models.types import utcnow
 from app.services import audit
-from app.services.errors import NotFound, ServiceError
+from app.services.actor import Actor
+from app.services.errors import Conflict, FieldError, NotFound
 from app.services.passwords import hash_password, verify_password
 from app.services.staff_accounts import check_password_strength, create_staff
+from app.services.transaction import autocommit
 
 # One message for every failure: it never says whether the email, password or code was wrong,
 # or that the account is locked, so it cannot be used to find out which accounts exist.
@@ -26,11 +28,13 @@ SIGN_IN_FAILED = "The email address, password or security code is not right. Che
 TOTP_STEP_SECONDS = 30
 
 
-class SignInFailed(ServiceError):
-    """Sign-in refused; the message is always SIGN_IN_FAILED."""
+class SignInFailed(FieldError):
+    """Sign-in refused; the message is always SIGN_IN_FAILED, shown against the first field."""
+
+    keep_changes = True  # failures are counted and audited
 
     def __init__(self) -> None:
-        super().__init__(SIGN_IN_FAILED)
+        super().__init__("email", SIGN_IN_FAILED)
 
 
 @dataclass(frozen=True)
@@ -60,33 +64,32 @@ def _matching_step(secret: str, code: str | None, last_step: int | None, now: da
     return None
 
 
-def _fail(user: StaffUser, now: datetime) -> None:
+def _fail(user: StaffUser, now: datetime, client: Actor) -> None:
     user.failed_logins = (user.failed_logins or 0) + 1
     details = {"failures": user.failed_logins}
     if user.failed_logins >= current_app.config["STAFF_LOCKOUT_ATTEMPTS"]:
         user.locked_until = now + timedelta(minutes=current_app.config["STAFF_LOCKOUT_MINUTES"])
         user.failed_logins = 0
         details["locked"] = True
-    audit.record("auth.sign_in_failed", "staff_user", user.id, actor_label="anonymous", details=details)
-    db.session.commit()
+    audit.record(client, "auth.sign_in_failed", "staff_user", user.id, details=details)
 
 
-def authenticate(email: str, password: str, code: str | None, *, now: datetime | None = None) -> SignInOutcome:
+@autocommit
+def authenticate(email: str, password: str, code: str | None, *, client: Actor,
+                 now: datetime | None = None) -> SignInOutcome:
     """Check email, password and security code in one step; count failures and lock the account after too many."""
     now = now or utcnow()
     user = db.session.scalar(select(StaffUser).where(StaffUser.email == normalise_sign_in_email(email)))
     # Always verify a hash, so an unknown email takes as long as a wrong password.
     password_ok = verify_password(user.password_hash if user else None, password or "")
     if user is None or not user.active:
-        audit.record("auth.sign_in_failed", "staff_user", user.id if user else None, actor_label="anonymous")
-        db.session.commit()
+        audit.record(client, "auth.sign_in_failed", "staff_user", user.id if user else None)
         raise SignInFailed
     if user.locked_until is not None and user.locked_until > now:
-        audit.record("auth.sign_in_refused_locked", "staff_user", user.id, actor_label="anonymous")
-        db.session.commit()
+        audit.record(client, "auth.sign_in_refused_locked", "staff_user", user.id)
         raise SignInFailed
     if not password_ok:
-        _fail(user, now)
+        _fail(user, now, client)
         raise SignInFailed
     if not user.totp_confirmed:
         # First sign-in (or after an admin reset): the password was right; a second factor must be set up now.
@@ -94,17 +97,15 @@ def authenticate(email: str, password: str, code: str | None, *, now: datetime |
         user.locked_until = None
         if not user.totp_secret:
             user.totp_secret = pyotp.random_base32()
-        audit.record("auth.enrolment_started", "staff_user", user.id, actor_label="anonymous")
-        db.session.commit()
+        audit.record(client, "auth.enrolment_started", "staff_user", user.id)
         return SignInOutcome(user.id, None, needs_enrolment=True)
     step = _matching_step(user.totp_secret or "", code, user.totp_last_step, now)
     if step is None:
-        _fail(user, now)
+        _fail(user, now, client)
         raise SignInFailed
     user.totp_last_step = step
     token = _start_session(user)
-    audit.record("auth.sign_in", "staff_user", user.id, actor_label=f"staff:{user.role}")
-    db.session.commit()
+    audit.record(Actor.staff(user, client.client_ip), "auth.sign_in", "staff_user", user.id)
     return SignInOutcome(user.id, token, needs_enrolment=False)
 
 
@@ -119,54 +120,55 @@ def enrolment_details(user_id: int, issuer: str) -> tuple[str, str]:
     """The secret (as text, grouped) and a QR code data: URI made here, never by a third party."""
     user = _get(user_id)
     if user.totp_confirmed or not user.totp_secret:
-        raise ServiceError("This account already has a second factor")
+        raise Conflict("This account already has a second factor")
     uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=issuer)
     qr = segno.make(uri, error="m").svg_data_uri(scale=5, border=4)
     secret = " ".join(user.totp_secret[i:i + 4] for i in range(0, len(user.totp_secret), 4))
     return secret, qr
 
 
-def confirm_enrolment(user_id: int, code: str, *, now: datetime | None = None) -> str:
+@autocommit
+def confirm_enrolment(user_id: int, code: str, *, client: Actor, now: datetime | None = None) -> str:
     """Turn on the second factor once the person proves their app makes the right codes; returns a session token."""
     now = now or utcnow()
     user = _get(user_id)
     if user.totp_confirmed or not user.active:
-        raise ServiceError("Sign in again")
+        raise Conflict("Sign in again")
     step = _matching_step(user.totp_secret or "", code, user.totp_last_step, now)
     if step is None:
-        raise ServiceError("Enter the 6-digit code your authenticator app shows now")
+        raise FieldError("code", "Enter the 6-digit code your authenticator app shows now")
     user.totp_confirmed = True
     user.totp_last_step = step
     token = _start_session(user)
-    audit.record("auth.enrolment_confirmed", "staff_user", user.id, actor_label=f"staff:{user.role}")
-    audit.record("auth.sign_in", "staff_user", user.id, actor_label=f"staff:{user.role}")
-    db.session.commit()
+    actor = Actor.staff(user, client.client_ip)
+    audit.record(actor, "auth.enrolment_confirmed", "staff_user", user.id)
+    audit.record(actor, "auth.sign_in", "staff_user", user.id)
     return token
 
 
-def sign_out(user_id: int, *, reason: str = "signed_out") -> None:
+@autocommit
+def sign_out(actor: Actor, *, reason: str = "signed_out") -> None:
     """End every session of this account (the token the sessions carry is replaced)."""
-    user = db.session.get(StaffUser, user_id)
+    user = db.session.get(StaffUser, actor.staff_id) if actor.staff_id else None
     if user is None:
         return
     user.session_token = None
-    audit.record(f"auth.{reason}", "staff_user", user.id, actor_label=f"staff:{user.role}")
-    db.session.commit()
+    audit.record(actor, f"auth.{reason}", "staff_user", user.id)
 
 
-def change_password(user_id: int, current: str, new: str) -> str:
+@autocommit
+def change_password(actor: Actor, current: str, new: str) -> str:
     """Change a password after checking the current one; other sessions end; returns this session's new token."""
-    user = _get(user_id)
+    user = _get(actor.staff_id or 0)
     if not verify_password(user.password_hash, current or ""):
-        raise ServiceError("Your current password is not right")
-    check_password_strength(new or "")
+        raise FieldError("current_password", "Your current password is not right")
+    check_password_strength(new or "", field="new_password")
     if verify_password(user.password_hash, new):
-        raise ServiceError("Your new password must be different from your current password")
+        raise FieldError("new_password", "Your new password must be different from your current password")
     user.password_hash = hash_password(new)
     user.must_change_password = False
     token = _start_session(user)
-    audit.record("auth.password_changed", "staff_user", user.id)
-    db.session.commit()
+    audit.record(actor, "auth.password_changed", "staff_user", user.id)
     return token
 
 
@@ -190,26 +192,28 @@ def get_staff(user_id: int) -> StaffUser:
     return _get(user_id)
 
 
-def admin_create_staff(name: str, email: str, role: Role, *, is_veo: bool = False) -> tuple[StaffUser, str]:
+def admin_create_staff(actor: Actor, name: str, email: str, role: Role, *,
+                       is_veo: bool = False) -> tuple[StaffUser, str]:
     """Create an account with a one-time password the person must change at first sign-in."""
     password = secrets.token_urlsafe(12)
-    user = create_staff(name, email, role, password, is_veo=is_veo, must_change_password=True, actor_label="admin")
+    user = create_staff(actor, name, email, role, password, is_veo=is_veo, must_change_password=True)
     return user, password
 
 
-def deactivate_staff(user_id: int, *, actor_id: int) -> StaffUser:
+@autocommit
+def deactivate_staff(actor: Actor, user_id: int) -> StaffUser:
     """Stop an account signing in and end its sessions; an admin cannot lock themselves out this way."""
     user = _get(user_id)
-    if user.id == actor_id:
-        raise ServiceError("You cannot deactivate your own account")
+    if user.id == actor.staff_id:
+        raise Conflict("You cannot deactivate your own account")
     user.active = False
     user.session_token = None
-    audit.record("staff.deactivate", "staff_user", user.id)
-    db.session.commit()
+    audit.record(actor, "staff.deactivate", "staff_user", user.id)
     return user
 
 
-def reset_second_factor(user_id: int) -> tuple[StaffUser, str]:
+@autocommit
+def reset_second_factor(actor: Actor, user_id: int) -> tuple[StaffUser, str]:
     """Forget an account's authenticator and its password (a reset often follows a lost or stolen phone).
 
     The person signs in with the new one-time password, sets up a new authenticator and chooses a password.
@@ -222,6 +226,5 @@ def reset_second_factor(user_id: int) -> tuple[StaffUser, str]:
     user.totp_confirmed = False
     user.totp_last_step = None
     user.session_token = None
-    audit.record("staff.reset_second_factor", "staff_user", user.id)
-    db.session.commit()
+    audit.record(actor, "staff.reset_second_factor", "staff_user", user.id)
     return user, password

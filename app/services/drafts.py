@@ -20,6 +20,7 @@ from app.models.types import utcnow
 from app.services import evidence
 from app.services.errors import ServiceError
 from app.services.passwords import hash_password, verify_password
+from app.services.transaction import autocommit, on_commit
 
 SAVED_DRAFT_DAYS_DEFAULT = 30
 
@@ -27,9 +28,13 @@ SAVED_DRAFT_DAYS_DEFAULT = 30
 class DraftExpired(ServiceError):
     """The draft was left idle too long and has been deleted (or, if saved, needs the return code again)."""
 
+    keep_changes = True  # the deletion (or detaching the session) stands
+
 
 class ResumeFailed(ServiceError):
     """The return code or passphrase is wrong (one message for either)."""
+
+    keep_changes = True  # the failed attempt is counted
 
 
 def _idle() -> timedelta:
@@ -46,6 +51,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@autocommit
 def start_draft() -> tuple[Draft, str]:
     """Create an empty draft; returns it and the opaque token the session keeps."""
     token = secrets.token_urlsafe(32)
@@ -53,10 +59,10 @@ def start_draft() -> tuple[Draft, str]:
     draft = Draft(session_token_hash=token_hash(token), answers={}, submission_key=secrets.token_hex(32),
                   created_at=now, last_active_at=now, expires_at=now + _idle())
     db.session.add(draft)
-    db.session.commit()
     return draft, token
 
 
+@autocommit
 def find_draft(token: str | None) -> Draft | None:
     """The session's draft, or None. Raises DraftExpired (after deleting or detaching it) if it sat idle too long."""
     if not token:
@@ -72,7 +78,6 @@ def find_draft(token: str | None) -> Draft | None:
         if now > draft.last_active_at + _idle():
             # Saved answers stay for the return code; this browser has to resume with it.
             draft.session_token_hash = None
-            db.session.commit()
             raise DraftExpired("session idle")
         return draft
     if now > draft.expires_at:
@@ -88,13 +93,14 @@ def _touch(draft: Draft) -> None:
         draft.expires_at = now + _idle()
 
 
+@autocommit
 def keep_alive(draft: Draft) -> datetime:
     """Reset the idle timer; returns when the session would now time out."""
     _touch(draft)
-    db.session.commit()
     return draft.last_active_at + _idle()
 
 
+@autocommit
 def save_section(draft: Draft, section: str, values: dict[str, Any], *, merge: bool = True) -> None:
     """Store one page's answers under their section key."""
     answers = dict(draft.answers or {})
@@ -105,9 +111,9 @@ def save_section(draft: Draft, section: str, values: dict[str, Any], *, merge: b
     draft.answers = answers
     flag_modified(draft, "answers")
     _touch(draft)
-    db.session.commit()
 
 
+@autocommit
 def change_answers(draft: Draft, change: Callable[[dict[str, Any]], None]) -> None:
     """Apply a change to a copy of the answers and store it (for the incident list)."""
     answers = dict(draft.answers or {})
@@ -115,7 +121,6 @@ def change_answers(draft: Draft, change: Callable[[dict[str, Any]], None]) -> No
     draft.answers = answers
     flag_modified(draft, "answers")
     _touch(draft)
-    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ class Saved:
     expires_at: datetime
 
 
+@autocommit
 def save_for_later(draft: Draft, passphrase: str) -> Saved:
     """Give the draft a return code and the person's passphrase; it is kept for saved_days()."""
     for _ in range(5):
@@ -136,13 +142,13 @@ def save_for_later(draft: Draft, passphrase: str) -> Saved:
     draft.failed_resumes = 0
     draft.expires_at = utcnow() + timedelta(days=saved_days())
     _touch(draft)
-    db.session.commit()
     return Saved(code, draft.expires_at)
 
 
 MAX_FAILED_RESUMES = 10
 
 
+@autocommit
 def resume(code: str, passphrase: str) -> tuple[Draft, str]:
     """Open a saved draft with its return code and passphrase; returns it and a new session token."""
     normalised = normalise_return_code(code)
@@ -155,13 +161,11 @@ def resume(code: str, passphrase: str) -> tuple[Draft, str]:
         raise ResumeFailed("no match")
     if not ok or draft.failed_resumes >= MAX_FAILED_RESUMES:
         draft.failed_resumes += 1
-        db.session.commit()
         raise ResumeFailed("no match")
     token = secrets.token_urlsafe(32)
     draft.session_token_hash = token_hash(token)
     draft.failed_resumes = 0
     _touch(draft)
-    db.session.commit()
     return draft, token
 
 
@@ -169,15 +173,17 @@ def _delete(draft: Draft) -> None:
     keys = list(db.session.scalars(select(EvidenceFile.storage_key).where(EvidenceFile.draft_id == draft.id)))
     db.session.execute(delete(EvidenceFile).where(EvidenceFile.draft_id == draft.id))
     db.session.delete(draft)
-    db.session.commit()
-    evidence.remove_stored(keys)
+    # The bytes go once the rows are gone for good: a failed commit must not leave rows without files.
+    on_commit(lambda: evidence.remove_stored(keys))
 
 
+@autocommit
 def delete_draft(draft: Draft) -> None:
     """Delete a draft and its uploaded files now."""
     _delete(draft)
 
 
+@autocommit
 def delete_by_token(token: str | None) -> None:
     """Delete the session's draft if it was never saved for later (the Exit control)."""
     if not token:
@@ -187,11 +193,11 @@ def delete_by_token(token: str | None) -> None:
         return
     if draft.saved:
         draft.session_token_hash = None
-        db.session.commit()
     else:
         _delete(draft)
 
 
+@autocommit
 def purge_expired(now: datetime | None = None) -> int:
     """Delete every draft past its expiry (unsaved and idle, or saved and past its keep-until); returns how many."""
     now = now or utcnow()

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import EvidenceFile
 from app.services.errors import ServiceError
+from app.services.transaction import autocommit, on_commit, on_rollback
 
 MAX_FILE_MB_DEFAULT = 20
 MAX_FILES_DEFAULT = 10
@@ -120,25 +121,24 @@ def check_and_store(upload, *, already: int) -> EvidenceFile:
                         sha256=hashlib.sha256(data).hexdigest(), storage_key=key)
 
 
+@autocommit
 def add_to_draft(draft_id: int, uploads: list) -> list[EvidenceFile]:
     """Store uploaded files on a draft; all or nothing, so a refusal leaves no half-saved files."""
     already = count_for(draft_id=draft_id)
     rows: list[EvidenceFile] = []
+    on_rollback(lambda: remove_stored([row.storage_key for row in rows]))
     try:
         for upload in uploads:
             row = check_and_store(upload, already=already + len(rows))
             row.draft_id = draft_id
             rows.append(row)
-    except UploadRefused:
-        remove_stored([row.storage_key for row in rows])
-        raise
     finally:
         close_all(uploads)
     db.session.add_all(rows)
-    db.session.commit()
     return rows
 
 
+@autocommit
 def remove_from_draft(draft_id: int, file_id: int) -> None:
     """Remove one of the draft's files."""
     row = db.session.scalar(select(EvidenceFile).where(EvidenceFile.id == file_id, EvidenceFile.draft_id == draft_id))
@@ -146,8 +146,7 @@ def remove_from_draft(draft_id: int, file_id: int) -> None:
         return
     key = row.storage_key
     db.session.delete(row)
-    db.session.commit()
-    remove_stored([key])
+    on_commit(lambda: remove_stored([key]))
 
 
 def draft_files(draft_id: int) -> list[EvidenceFile]:

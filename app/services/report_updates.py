@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.domain.answers import IncidentAnswer
 from app.domain.priority import Priority, ReportFacts, assess_priority, most_urgent
 from app.domain.reference import normalise_reference
 from app.domain.uk_time import uk_datetime
@@ -15,10 +16,12 @@ from app.extensions import db
 from app.models import EvidenceFile, Report, ReportStatus, ReportUpdate
 from app.models.types import utcnow
 from app.services import audit, evidence
-from app.services.errors import ServiceError
+from app.services.actor import Actor
+from app.services.errors import NotFound, ServiceError
 from app.services.passwords import verify_password
 from app.services.reports import incident_row
 from app.services.sla import triage_due
+from app.services.transaction import autocommit, on_rollback
 
 
 class SignInFailed(ServiceError):
@@ -46,11 +49,16 @@ class Status:
     next_update: str
 
 
-def status(report_id: int) -> Status:
-    """Where the report is, in neutral words, and when the person should next hear."""
+def _report(report_id: int) -> Report:
     report = db.session.get(Report, report_id)
     if report is None:
-        raise SignInFailed("gone")
+        raise NotFound("No such report")
+    return report
+
+
+def status(report_id: int) -> Status:
+    """Where the report is, in neutral words, and when the person should next hear."""
+    report = _report(report_id)
     label = ReportStatus(report.status).victim_label
     if report.status is ReportStatus.CLOSED:
         next_update = "This report is closed. You can still add to it, and we will look at what you add."
@@ -63,52 +71,39 @@ def status(report_id: int) -> Status:
     return Status(report.reference, label, report.received_at, next_update)
 
 
+@autocommit
 def add_to_report(report_id: int, incident: dict[str, Any] | None, uploads: list) -> ReportUpdate:
     """Store new incidents and files as one update; the report goes back to the triage queue."""
-    report = db.session.get(Report, report_id)
-    if report is None:
-        raise SignInFailed("gone")
+    report = _report(report_id)
     rows: list[EvidenceFile] = []
+    # Stored bytes belong to rows in this transaction: if it does not commit, they go too.
+    on_rollback(lambda: evidence.remove_stored([row.storage_key for row in rows]))
     try:
         for upload in uploads:
             rows.append(evidence.check_and_store(upload, already=len(rows)))
-    except evidence.UploadRefused:
-        evidence.remove_stored([row.storage_key for row in rows])
-        raise
     finally:
         evidence.close_all(uploads)
-    try:
-        update = _new_update(report, {"incidents": 1 if incident else 0, "files": len(rows)},
-                             incident_count=1 if incident else 0)
-        if incident:
-            db.session.add(incident_row(incident, report_id=report.id, update_id=update.id))
-        for row in rows:
-            row.report_id = report.id
-            row.update_id = update.id
-            db.session.add(row)
-        audit.record("report.update", "report", report.id, actor_label="victim",
-                     details={"update_id": update.id, "incidents": 1 if incident else 0, "files": len(rows)})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        evidence.remove_stored([row.storage_key for row in rows])
-        raise
+    item = IncidentAnswer.parse(incident) if incident else None
+    count = 1 if item is not None else 0
+    update = _new_update(report, {"incidents": count, "files": len(rows)}, incident_count=count)
+    if item is not None:
+        db.session.add(incident_row(item, report_id=report.id, update_id=update.id))
+    for row in rows:
+        row.report_id = report.id
+        row.update_id = update.id
+        db.session.add(row)
+    audit.record(Actor.victim(), "report.update", "report", report.id,
+                 details={"update_id": update.id, "incidents": count, "files": len(rows)})
     return update
 
 
+@autocommit
 def change_contact_rules(report_id: int, contact: dict[str, Any]) -> ReportUpdate:
     """Store new safe-contact rules (the journey's "contact" shape) as an update; staff read the newest rules."""
-    report = db.session.get(Report, report_id)
-    if report is None:
-        raise SignInFailed("gone")
-    try:
-        update = _new_update(report, {"incidents": 0, "files": 0, "contact": dict(contact)}, incident_count=0)
-        audit.record("report.update", "report", report.id, actor_label="victim",
-                     details={"update_id": update.id, "contact_rules": True})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    report = _report(report_id)
+    update = _new_update(report, {"incidents": 0, "files": 0, "contact": dict(contact)}, incident_count=0)
+    audit.record(Actor.victim(), "report.update", "report", report.id,
+                 details={"update_id": update.id, "contact_rules": True})
     return update
 
 

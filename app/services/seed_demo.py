@@ -25,6 +25,7 @@ from app.extensions import db
 from app.models import Channel, Incident, Person, PersonMatchKey, PersonRole, Report, ReportStatus
 from app.models.types import utcnow
 from app.services import audit
+from app.services.actor import Actor
 from app.services.sla import sla_targets
 
 FIRST = ["Alex", "Sam", "Jordan", "Chris", "Jamie", "Taylor", "Morgan", "Casey", "Robin", "Lee", "Priya", "Aisha",
@@ -169,7 +170,7 @@ def seed_demo_reports(count: int, *, seed: int | None = None, awaiting_share: fl
         for table in ("report", "person", "person_match_key", "incident"):
             session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
                                  f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
-    audit.record("demo.seed", "report", None, actor_label="cli", details={"reports": count})
+    audit.record(Actor.system("cli"), "demo.seed", "report", None, details={"reports": count})
     session.commit()
     if postgres:
         session.execute(text("ANALYZE report"))

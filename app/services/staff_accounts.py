@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Role, StaffUser
 from app.services import audit
-from app.services.errors import Conflict, ServiceError
+from app.services.actor import Actor
+from app.services.errors import FieldError
 from app.services.passwords import hash_password
+from app.services.transaction import autocommit
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -22,30 +24,32 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise ServiceError("Enter an email address in the correct format, like name@example.police.uk") from error
+        raise FieldError("email", "Enter an email address in the correct format, like name@example.police.uk") \
+            from error
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, *, field: str = "password") -> None:
+    """Refuse a password that is too short."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more")
+        raise FieldError(field, f"Password must be {MIN_PASSWORD_LENGTH} characters or more")
 
 
-def create_staff(name: str, email: str, role: Role, password: str, *, is_veo: bool = False,
-                 must_change_password: bool = True, actor_label: str = "cli") -> StaffUser:
-    """Create one staff account in its own transaction."""
+@autocommit
+def create_staff(actor: Actor, name: str, email: str, role: Role, password: str, *, is_veo: bool = False,
+                 must_change_password: bool = True) -> StaffUser:
+    """Create one staff account."""
     name = name.strip()
     if not name:
-        raise ServiceError("Enter the person's name")
+        raise FieldError("name", "Enter the person's name")
     email = normalise_email(email)
     check_password_strength(password)
     if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
-        raise Conflict("A staff account with that email address already exists")
+        raise FieldError("email", "A staff account with that email address already exists")
     user = StaffUser(name=name, email=email, role=role, is_veo=is_veo and role == Role.OFFICER,
                      password_hash=hash_password(password), must_change_password=must_change_password)
     db.session.add(user)
     db.session.flush()
-    audit.record("staff.create", "staff_user", user.id, actor_label=actor_label, details={"role": role.value})
-    db.session.commit()
+    audit.record(actor, "staff.create", "staff_user", user.id, details={"role": role.value})
     return user
 
 
@@ -56,6 +60,7 @@ class DemoCredential:
     password: str
 
 
+@autocommit
 def create_demo_staff() -> list[DemoCredential]:
     """Create one demo account per role when no staff account exists; return their one-time passwords."""
     if db.session.scalar(select(func.count()).select_from(StaffUser)):
@@ -70,6 +75,7 @@ def create_demo_staff() -> list[DemoCredential]:
     ]
     for name, email, role, is_veo in demo:
         password = secrets.token_urlsafe(12)
-        create_staff(name, email, role, password, is_veo=is_veo, must_change_password=True, actor_label="demo-setup")
+        create_staff(Actor.system("demo-setup"), name, email, role, password, is_veo=is_veo,
+                     must_change_password=True)
         credentials.append(DemoCredential(email, role, password))
     return credentials

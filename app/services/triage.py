@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.priority import Priority, describe_time_left, is_overdue
 from app.domain.triage import THRIVE, DecisionInput, decision_problems
@@ -30,8 +29,11 @@ from app.models import (
 from app.models.types import utcnow
 from app.services import audit
 from app.services import evidence as evidence_store
-from app.services.errors import Conflict, NotFound, ServiceError
+from app.services.actor import Actor
+from app.services.casework.opening import open_case_from_triage
+from app.services.errors import Conflict, FieldError, NotFound, Stale
 from app.services.sla import triage_due
+from app.services.transaction import autocommit
 
 
 class ClaimedByOther(Conflict):
@@ -44,12 +46,11 @@ class ClaimedByOther(Conflict):
         self.claimed_at = claimed_at
 
 
-class StaleReport(Conflict):
+class StaleReport(Stale):
     """The report changed (an update arrived) after the handler opened it."""
 
-    def __init__(self) -> None:
-        super().__init__("This report changed while you had it open: the victim added an update. "
-                         "Your decision has not been saved. Read the update, then make your decision again.")
+    DEFAULT = ("This report changed while you had it open: the victim added an update. "
+               "Your decision has not been saved. Read the update, then make your decision again.")
 
 
 def _claim_minutes() -> timedelta:
@@ -67,9 +68,11 @@ def short_name(name: str) -> str:
     return f"{parts[0][0]}. {' '.join(parts[1:])}" if len(parts) > 1 else name
 
 
-def claim_report(report_id: int, handler_id: int, *, now: datetime | None = None) -> Report:
+@autocommit
+def claim_report(report_id: int, handler: Actor, *, now: datetime | None = None) -> Report:
     """Open a report for triage: claim it atomically, unless someone else holds a live claim."""
     now = now or utcnow()
+    handler_id = handler.staff_id
     # One conditional UPDATE: the database decides the race (row lock on PostgreSQL, one writer on SQLite).
     result = db.session.execute(
         update(Report)
@@ -78,31 +81,28 @@ def claim_report(report_id: int, handler_id: int, *, now: datetime | None = None
         .values(claimed_by_id=handler_id, claimed_at=now, claim_expires_at=now + _claim_minutes())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
-        db.session.rollback()
-        report = db.session.get(Report, report_id)
+    report = db.session.get(Report, report_id, populate_existing=True)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
         if report is None:
             raise NotFound("No such report")
         if not report.awaiting_triage:
             raise Conflict("This report has already been triaged")
         raise _holder_conflict(report, now)
-    audit.record("triage.claim", "report", report_id)
-    db.session.commit()
-    report = db.session.get(Report, report_id)
-    db.session.refresh(report)
+    assert report is not None  # the claim just updated it
+    audit.record(handler, "triage.claim", "report", report_id)
     return report
 
 
-def release_claim(report_id: int, handler_id: int) -> None:
+@autocommit
+def release_claim(report_id: int, handler: Actor) -> None:
     """Give a report back to the queue without deciding."""
     result = db.session.execute(
-        update(Report).where(Report.id == report_id, Report.claimed_by_id == handler_id)
+        update(Report).where(Report.id == report_id, Report.claimed_by_id == handler.staff_id)
         .values(claimed_by_id=None, claimed_at=None, claim_expires_at=None)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount:
-        audit.record("triage.release", "report", report_id)
-    db.session.commit()
+    if result.rowcount:  # type: ignore[attr-defined]
+        audit.record(handler, "triage.release", "report", report_id)
 
 
 def holds_claim(report: Report, handler_id: int, now: datetime | None = None) -> bool:
@@ -118,44 +118,34 @@ def latest_update_id(report_id: int) -> int:
                              .where(ReportUpdate.report_id == report_id)) or 0
 
 
-def assignable_officers() -> list[StaffUser]:
-    """Active officers and VEOs a report can be assigned to by name."""
-    return list(db.session.scalars(
-        select(StaffUser).where(StaffUser.role == Role.OFFICER, StaffUser.active.is_(True)).order_by(StaffUser.name)
-    ))
-
-
-def record_decision(report_id: int, handler_id: int, decision: DecisionInput, *, seen_version: int,
+@autocommit(stale=StaleReport)
+def record_decision(report_id: int, handler: Actor, decision: DecisionInput, *, seen_version: int,
                     seen_update_id: int, now: datetime | None = None) -> TriageDecision:
     """Save a triage decision, unless the report changed since the handler saw it or someone else holds it."""
     now = now or utcnow()
+    handler_id = handler.staff_id
     problems = decision_problems(decision)
     if problems:
-        raise ServiceError(next(iter(problems.values())))
+        raise FieldError.many(problems)
     report = db.session.scalar(select(Report).where(Report.id == report_id).with_for_update()
                               .execution_options(populate_existing=True))
     if report is None:
         raise NotFound("No such report")
     if not report.awaiting_triage:
-        db.session.rollback()
         raise Conflict("This report has already been triaged")
     claim_live = report.claimed_by_id is not None and report.claim_expires_at is not None \
         and report.claim_expires_at >= now
     if claim_live and report.claimed_by_id != handler_id:
-        conflict = _holder_conflict(report, now)
-        db.session.rollback()
-        raise conflict
+        raise _holder_conflict(report, now)
     if report.version != seen_version or latest_update_id(report_id) != seen_update_id:
-        db.session.rollback()
         raise StaleReport
     if decision.assigned_to_id is not None:
         officer = db.session.get(StaffUser, decision.assigned_to_id)
         if officer is None or officer.role != Role.OFFICER or not officer.active:
-            db.session.rollback()
-            raise ServiceError("Select an active officer or VEO")
+            raise FieldError("assigned_to", "Select an active officer or VEO")
     named = decision.next_step is NextStep.NAMED_OFFICER
     row = TriageDecision(
-        report_id=report.id, decided_by_id=handler_id, decided_at=now, report_version=seen_version,
+        report_id=report.id, decided_by_id=handler.staff_id, decided_at=now, report_version=seen_version,
         thrive={key: (decision.thrive.get(key) or "").strip() for key in THRIVE},
         grade=decision.grade, classifications=[c.value for c in decision.classifications],
         safeguarding=list(decision.safeguarding), next_step=decision.next_step,
@@ -175,21 +165,14 @@ def record_decision(report_id: int, handler_id: int, decision: DecisionInput, *,
     # (support within 2 working days) are recorded and tracked there.
     needs_case = decision.next_step in (NextStep.OFFICER_POOL, NextStep.NAMED_OFFICER, NextStep.REFER_ONLY)
     report.status = ReportStatus.WITH_OFFICER if needs_case else ReportStatus.CLOSED
-    try:
-        db.session.flush()
-        if needs_case:
-            from app.services.cases import open_case_from_triage
-
-            open_case_from_triage(report, row)
-        audit.record("triage.decision", "report", report.id, details={
-            "decision_id": row.id, "grade": decision.grade.value, "next_step": decision.next_step.value,
-            "classifications": [c.value for c in decision.classifications],
-            "assigned_to_id": row.assigned_to_id,
-        })
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleReport from None
+    db.session.flush()
+    if needs_case:
+        open_case_from_triage(report, row, handler)
+    audit.record(handler, "triage.decision", "report", report.id, details={
+        "decision_id": row.id, "grade": decision.grade.value, "next_step": decision.next_step.value,
+        "classifications": [c.value for c in decision.classifications],
+        "assigned_to_id": row.assigned_to_id,
+    })
     return row
 
 
@@ -213,7 +196,8 @@ class ReportForTriage:
     overdue: bool = False
 
 
-def view_report(report_id: int, *, purpose: str = "view") -> ReportForTriage:
+@autocommit
+def view_report(report_id: int, actor: Actor, *, purpose: str = "view") -> ReportForTriage:
     """Load a report for a staff member to read, and write the audit event for the view."""
     report = db.session.get(Report, report_id)
     if report is None:
@@ -234,21 +218,20 @@ def view_report(report_id: int, *, purpose: str = "view") -> ReportForTriage:
         now = utcnow()
         due_at = triage_due(report.queued_at, Priority(report.priority_rank))
         time_left, overdue = describe_time_left(now, due_at), is_overdue(now, due_at)
-    audit.record("report.view", "report", report_id, details={"purpose": purpose})
-    db.session.commit()
+    audit.record(actor, "report.view", "report", report_id, details={"purpose": purpose})
     return ReportForTriage(report, people, incidents, evidence, updates, decisions, taken_by, claimed_by,
                            max((u.id for u in updates), default=0), due_at=due_at, time_left=time_left,
                            overdue=overdue)
 
 
-def evidence_download(report_id: int, file_id: int) -> tuple[EvidenceFile, Path]:
+@autocommit
+def evidence_download(report_id: int, file_id: int, actor: Actor) -> tuple[EvidenceFile, Path]:
     """One of a report's evidence files for a staff member to download, with the audit event for it."""
     row = db.session.scalar(select(EvidenceFile).where(EvidenceFile.id == file_id,
                                                        EvidenceFile.report_id == report_id))
     path = evidence_store.stored_path(row.storage_key) if row is not None else None
     if row is None or path is None:
         raise NotFound("No such evidence file")
-    audit.record("evidence.download", "evidence_file", row.id, details={"report_id": report_id,
-                                                                      "sha256": row.sha256})
-    db.session.commit()
+    audit.record(actor, "evidence.download", "evidence_file", row.id,
+                 details={"report_id": report_id, "sha256": row.sha256})
     return row, path

@@ -25,7 +25,7 @@ from app.domain.triage import (
     decision_problems,
 )
 from app.models import Channel, Grade, NextStep
-from app.validators import Required
+from app.web.fields import Required
 
 NOTE_LIMIT = 5_000
 

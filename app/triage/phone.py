@@ -6,16 +6,16 @@ import secrets
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from app.models import Role
-from app.public import forms as journey
-from app.security import role_required
-from app.services.errors import ServiceError
+from app.services.errors import Conflict
 from app.services.phone_reports import take_phone_report
 from app.triage import bp
+from app.web import questions as journey
+from app.web.actor import current_actor
+from app.web.security import role_required
 
 INCIDENT_SLOTS = 3
 # (answers key, heading, [(prefix, form class)]): the online journey's sections in its order.
@@ -113,22 +113,6 @@ class PhoneReport:
         return answers
 
 
-def field_params(field) -> dict[str, Any]:
-    """GOV.UK macro params for a question on the long page: medium legends, small labels."""
-    widget = field.widget.__class__.__name__
-    if widget in {"GovRadioInput", "GovCheckboxesInput", "DateInput"}:
-        return {"fieldset": {"legend": {"text": field.label.text, "classes": "govuk-fieldset__legend--s"}}}
-    if widget == "GovCheckboxInput":
-        return {}
-    params: dict[str, Any] = {"label": {"text": field.label.text, "classes": "govuk-label--s"}}
-    if widget == "GovCharacterCount":
-        params["rows"] = 3
-        limit = (field.render_kw or {}).get("maxlength")
-        if limit:
-            params["maxlength"] = limit
-    return params
-
-
 @bp.route("/phone-report", methods=["GET", "POST"])
 @role_required(Role.CALL_HANDLER, Role.SUPERVISOR)
 def phone_report():
@@ -137,13 +121,13 @@ def phone_report():
     if form.outer.is_submitted():
         if form.validate():
             try:
-                report = take_phone_report(form.answers(), handler=current_user,
+                report = take_phone_report(form.answers(), handler=current_actor(),
                                            submission_key=form.outer.submission_key.data or "")
-            except ServiceError as problem:
-                flash(str(problem), "error")
+            except Conflict as problem:
+                flash(problem.message, "error")
                 return redirect(url_for("triage.phone_report"))
             flash(f"Phone report saved with reference {report.reference}. It is in the triage queue.", "success")
             return redirect(url_for("triage.report", report_id=report.id))
     else:
         form.outer.submission_key.data = secrets.token_hex(16)
-    return render_template("triage/phone_report.html", form=form, field_params=field_params)
+    return render_template("triage/phone_report.html", form=form)

@@ -5,23 +5,25 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from app.auth.forms import ConfirmForm
 from app.domain.priority import Priority
 from app.domain.triage import GRADE_LABELS, NEXT_STEP_LABELS
 from app.domain.uk_time import uk_clock
 from app.models import Role
 from app.models.types import utcnow
-from app.security import role_required
 from app.services import repeats as repeats_service
+from app.services import staff_directory, triage_queue
 from app.services import triage as triage_service
-from app.services import triage_queue
-from app.services.cases import officer_may_read_report
-from app.services.errors import Conflict, NotFound, ServiceError
+from app.services.casework.access import officer_may_read_report
+from app.services.casework.victim_contact import rules_for_reports
+from app.services.errors import Conflict, FieldError
 from app.services.evidence import human_size
-from app.services.safe_contact import latest_answers, safe_contact_rules
 from app.triage import bp
 from app.triage.forms import DecisionForm, QueueFilterForm
-from app.triage.present import answer_sections
+from app.web.actor import current_actor
+from app.web.fields import ConfirmForm
+from app.web.report_contents import answer_sections
+from app.web.security import role_required
+from app.web.service_calls import add_field_errors
 
 TRIAGE_ROLES = (Role.CALL_HANDLER, Role.SUPERVISOR)
 # Evidence is part of the report: call handlers read it at triage, officers and VEOs when they work the case.
@@ -56,10 +58,7 @@ def queue():
 
 def _render_report(report_id: int, *, form: DecisionForm | None = None, conflict: str | None = None,
                    status: int = 200):
-    try:
-        data = triage_service.view_report(report_id, purpose="triage")
-    except NotFound:
-        abort(404)
+    data = triage_service.view_report(report_id, current_actor(), purpose="triage")
     report = data.report
     mine = triage_service.holds_claim(report, current_user.id)
     claim_live = report.claimed_by_id is not None and report.claim_expires_at is not None \
@@ -67,7 +66,7 @@ def _render_report(report_id: int, *, form: DecisionForm | None = None, conflict
     if mine and form is None:
         form = DecisionForm(formdata=None, report_version=str(report.version), seen_update=str(data.latest_update_id))
     if form is not None:
-        form.set_officers(triage_service.assignable_officers())
+        form.set_officers(staff_directory.active_officers())
         if conflict:
             # They have now seen the current version: a resubmission decides on what is on screen.
             form.report_version.data = str(report.version)
@@ -77,8 +76,8 @@ def _render_report(report_id: int, *, form: DecisionForm | None = None, conflict
         holder = f"Opened by {triage_service.short_name(data.claimed_by.name)} at {uk_clock(report.claimed_at)}"
     return render_template(
         "triage/report.html", data=data, report=report,
-        rules=safe_contact_rules(latest_answers([report], data.updates)),  # a victim's newer contact rules win
-        sections=answer_sections(report.answers), repeats=repeats_service.possible_repeats(report.id),
+        rules=rules_for_reports([report], data.updates),  # a victim's newer contact rules win
+        sections=answer_sections(report.parsed_answers()), repeats=repeats_service.possible_repeats(report.id),
         form=form if mine else None, mine=mine, holder=holder, conflict=conflict, action_form=ConfirmForm(),
         priority_of=lambda r: Priority(r.priority_rank), grade_labels=GRADE_LABELS,
         next_step_labels=NEXT_STEP_LABELS, human_size=human_size,
@@ -99,11 +98,9 @@ def claim(report_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        triage_service.claim_report(report_id, current_user.id)
-    except NotFound:
-        abort(404)
+        triage_service.claim_report(report_id, current_actor())
     except Conflict as conflict:
-        return _render_report(report_id, conflict=str(conflict), status=409)
+        return _render_report(report_id, conflict=conflict.message, status=409)
     return redirect(url_for("triage.report", report_id=report_id, _anchor="decision"))
 
 
@@ -113,7 +110,7 @@ def release(report_id: int):
     """Put a report back in the queue without a decision."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    triage_service.release_claim(report_id, current_user.id)
+    triage_service.release_claim(report_id, current_actor())
     flash("The report is back in the queue", "success")
     return redirect(url_for("triage.queue"))
 
@@ -123,22 +120,20 @@ def release(report_id: int):
 def decide(report_id: int):
     """Save the triage decision, unless the report changed underneath or someone else holds it."""
     form = DecisionForm()
-    form.set_officers(triage_service.assignable_officers())
+    form.set_officers(staff_directory.active_officers())
     if not form.validate_on_submit():
         return _render_report(report_id, form=form, status=400)
     try:
         triage_service.record_decision(
-            report_id, current_user.id, form.to_input(),
-            seen_version=int(form.report_version.data or 0), seen_update_id=int(form.seen_update.data or 0))
-    except NotFound:
-        abort(404)
-    except triage_service.StaleReport as stale:
-        return _render_report(report_id, form=form, conflict=str(stale), status=409)
-    except Conflict as conflict:
-        return _render_report(report_id, conflict=str(conflict), status=409)
-    except ServiceError as problem:
-        form.next_step.errors = [*form.next_step.errors, str(problem)]
+            report_id, current_actor(), form.to_input(),
+            seen_version=_whole(form.report_version.data), seen_update_id=_whole(form.seen_update.data))
+    except FieldError as problem:
+        add_field_errors(form, problem)
         return _render_report(report_id, form=form, status=400)
+    except triage_service.StaleReport as stale:
+        return _render_report(report_id, form=form, conflict=stale.message, status=409)
+    except Conflict as conflict:
+        return _render_report(report_id, conflict=conflict.message, status=409)
     flash("Decision saved. The report has left the queue.", "success")
     return redirect(url_for("triage.queue"))
 
@@ -147,13 +142,16 @@ def decide(report_id: int):
 @role_required(*EVIDENCE_ROLES)
 def evidence_file(report_id: int, file_id: int):
     """Download one evidence file: always as an attachment, never shown in the browser, and audited."""
-    if current_user.role is Role.OFFICER and not officer_may_read_report(report_id, current_user):
+    actor = current_actor()
+    if actor.role is Role.OFFICER and not officer_may_read_report(report_id, actor):
         abort(404)  # officers reach evidence through their cases; no guessing other reports' files
-    try:
-        row, path = triage_service.evidence_download(report_id, file_id)
-    except NotFound:
-        abort(404)
+    row, path = triage_service.evidence_download(report_id, file_id, actor)
     response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.original_name,
                          conditional=False, etag=False, last_modified=None, max_age=0)
-    response.headers["Content-Security-Policy"] = EVIDENCE_CSP  # kept by app.security.set_security_headers
+    response.headers["Content-Security-Policy"] = EVIDENCE_CSP  # kept by app.web.security.set_security_headers
     return response
+
+
+def _whole(value: str | None) -> int:
+    """A hidden form number as an int (0 when missing or not a number: the service then finds it stale)."""
+    return int(value) if value and value.isdigit() and len(value) < 10 else 0

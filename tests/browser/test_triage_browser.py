@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Channel, EvidenceFile, Report, ReportStatus, Role, TriageDecision
+from app.services.actor import Actor
 from tests.browser.conftest import ARTIFACTS
 from tests.staff_fixtures import browser_sign_in, make_enrolled_staff
 
@@ -44,7 +45,7 @@ def report_and_handler(live_app, site):
     from app.services.reports import submit_report
 
     with live_app.app_context():
-        report = submit_report(ANSWERS, channel=Channel.ONLINE, submission_key=secrets.token_hex(16))
+        report = submit_report(ANSWERS, channel=Channel.ONLINE, actor=Actor.victim(), submission_key=secrets.token_hex(16))
         key = secrets.token_hex(24)
         stored = Path(live_app.config["UPLOAD_DIR"]) / key[:2] / key
         stored.parent.mkdir(parents=True, exist_ok=True)

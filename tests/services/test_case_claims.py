@@ -17,9 +17,9 @@ from sqlalchemy.pool import NullPool
 
 from app.extensions import db
 from app.models import Case, CaseEvent, Role, StaffUser
-from app.services.case_claims import AlreadyClaimed, claim_case, claim_next
-from app.services.cases import Forbidden
-from tests.factories import make_staff
+from app.services.casework.claims import AlreadyClaimed, claim_case, claim_next
+from app.services.errors import Forbidden
+from tests.factories import as_actor, make_staff
 from tests.web.cases.helpers import make_case
 
 OFFICERS = 20
@@ -42,7 +42,7 @@ def _run_claims(app, engine_name: str, officer_ids: list[int], claim) -> dict[in
             if barrier is not None:
                 barrier.wait(timeout=30)
             try:
-                result = claim(officer)
+                result = claim(as_actor(officer))
                 told[officer_id] = result.id if result is not None else None
             except AlreadyClaimed as error:
                 told[officer_id] = error
@@ -101,8 +101,8 @@ def test_the_pool_gives_the_most_urgent_then_the_oldest(app_ctx):
     standard = make_case(priority_rank=3)
     urgent_old = make_case(priority_rank=1)
     urgent_new = make_case(priority_rank=1)
-    assert [claim_next(officer).id for _ in range(3)] == [urgent_old.id, urgent_new.id, standard.id]
-    assert claim_next(officer) is None
+    assert [claim_next(as_actor(officer)).id for _ in range(3)] == [urgent_old.id, urgent_new.id, standard.id]
+    assert claim_next(as_actor(officer)) is None
 
 
 def test_a_case_opened_for_a_named_officer_is_never_in_the_pool(app_ctx):
@@ -110,14 +110,14 @@ def test_a_case_opened_for_a_named_officer_is_never_in_the_pool(app_ctx):
     other = make_staff(role=Role.OFFICER)
     case = make_case(owner=named)
     assert case.owner_id == named.id
-    assert claim_next(other) is None
+    assert claim_next(as_actor(other)) is None
     with pytest.raises(AlreadyClaimed):
-        claim_case(case.id, other)
+        claim_case(case.id, as_actor(other))
 
 
 @pytest.mark.parametrize("role", [Role.CALL_HANDLER, Role.SUPERVISOR, Role.ADMIN])
 def test_only_officers_pick_up_cases(app_ctx, role):
     case = make_case()
     with pytest.raises(Forbidden):
-        claim_case(case.id, make_staff(role=role))
+        claim_case(case.id, as_actor(make_staff(role=role)))
     assert db.session.get(Case, case.id).owner_id is None

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Case, RiskAssessment, Role
-from app.services.cases import FieldError
-from app.services.risk_assessments import instrument, record_assessment
+from app.services.casework.risk import instrument, record_assessment
+from app.services.errors import FieldError
+from tests.factories import as_actor
 from tests.web.cases.helpers import SAFE_CONTACT, make_case, make_officer
 
 DASH = "dash"
@@ -29,7 +30,7 @@ def owned(app_ctx):
 
 def _assess(case: Case, officer, instrument_id: str, yes: list[str], **judgement) -> RiskAssessment:
     version = db.session.get(Case, case.id).version
-    return record_assessment(case.id, officer, instrument_id=instrument_id, answers=_answers(instrument_id, yes),
+    return record_assessment(case.id, as_actor(officer), instrument_id=instrument_id, answers=_answers(instrument_id, yes),
                              expected_version=version, **judgement)
 
 
@@ -150,14 +151,14 @@ def test_every_question_needs_an_answer(owned):
     answers = _answers(DASH, [])
     del answers["27"]
     with pytest.raises(FieldError) as refused:
-        record_assessment(case.id, officer, instrument_id=DASH, answers=answers, expected_version=case.version)
+        record_assessment(case.id, as_actor(officer), instrument_id=DASH, answers=answers, expected_version=case.version)
     assert refused.value.field == "item_27"
 
 
 def test_not_known_answers_are_kept_and_counted(owned):
     officer, case = owned
     answers = {**_answers(DASH, []), "1": "not_known", "2": "not_known"}
-    assessment = record_assessment(case.id, officer, instrument_id=DASH, answers=answers, expected_version=case.version)
+    assessment = record_assessment(case.id, as_actor(officer), instrument_id=DASH, answers=answers, expected_version=case.version)
     assert (assessment.not_known_count, assessment.answers["1"]) == (2, "not_known")
 
 
@@ -176,16 +177,16 @@ def test_a_stale_form_is_refused(owned):
     officer, case = owned
     stale_version = case.version
     _assess(case, officer, DASH, [])
-    from app.services.cases import StaleCase
+    from app.services.casework.changes import StaleCase
 
     with pytest.raises(StaleCase):
-        record_assessment(case.id, officer, instrument_id=DASH, answers=_answers(DASH, []),
+        record_assessment(case.id, as_actor(officer), instrument_id=DASH, answers=_answers(DASH, []),
                           expected_version=stale_version)
 
 
 def test_only_the_owner_or_a_supervisor_assesses(owned):
     _, case = owned
-    from app.services.cases import Forbidden
+    from app.services.errors import Forbidden
 
     with pytest.raises(Forbidden):
         _assess(case, make_officer(), DASH, [])

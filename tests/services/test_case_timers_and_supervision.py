@@ -24,10 +24,11 @@ from app.models import (
     Report,
     Role,
 )
-from app.services import case_claims, case_links, cases, contacts
-from app.services.case_claims import AlreadyClaimed
-from app.services.victims_code import Timer, case_timers
-from tests.factories import make_report
+from app.services import errors, staff_directory
+from app.services.casework import case_page, claims, contacts, links, lists, status, supervision
+from app.services.casework.claims import AlreadyClaimed
+from app.services.casework.victims_code import Timer, case_timers
+from tests.factories import as_actor, make_report
 from tests.web.cases.helpers import make_case, make_officer
 
 WED = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)  # a Wednesday in GMT, no bank holidays that week
@@ -106,15 +107,15 @@ def test_recording_an_update_with_the_victim_moves_the_case_on(app_ctx):
     stored = db.session.get(Case, case.id)
     stored.update_due_from = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
     db.session.commit()
-    assert cases.my_cases(officer)[0].overdue
-    contacts.record_contact(case.id, officer, channel="phone_call", outcome="no_answer", summary=None,
+    assert lists.my_cases(as_actor(officer))[0].overdue
+    contacts.record_contact(case.id, as_actor(officer), channel="phone_call", outcome="no_answer", summary=None,
                             gave_update=True, acknowledgement=False, override_reason=None,
                             expected_version=stored.version)
-    assert cases.my_cases(officer)[0].overdue, "an attempt that did not reach the victim is not an update"
-    contacts.record_contact(case.id, officer, channel="phone_call", outcome="spoke_to_victim", summary=None,
+    assert lists.my_cases(as_actor(officer))[0].overdue, "an attempt that did not reach the victim is not an update"
+    contacts.record_contact(case.id, as_actor(officer), channel="phone_call", outcome="spoke_to_victim", summary=None,
                             gave_update=True, acknowledgement=True, override_reason=None,
                             expected_version=db.session.get(Case, case.id).version)
-    row = cases.my_cases(officer)[0]
+    row = lists.my_cases(as_actor(officer))[0]
     update = next(t for t in row.timers if t.key == "victim_update")
     stored = db.session.get(Case, case.id)
     assert update.last_at == stored.last_victim_update_at
@@ -128,9 +129,9 @@ def test_picking_up_moves_a_new_case_to_in_progress(app_ctx):
     officer = make_officer(name="Pat Officer")
     first, second = make_case(priority_rank=1), make_case(priority_rank=2)
     assert db.session.get(Case, first.id).status is CaseStatus.NEW
-    claimed = case_claims.claim_case(first.id, officer)
+    claimed = claims.claim_case(first.id, as_actor(officer))
     assert (claimed.status, claimed.owner_id) == (CaseStatus.IN_PROGRESS, officer.id)
-    assert case_claims.claim_next(officer).id == second.id
+    assert claims.claim_next(as_actor(officer)).id == second.id
     assert db.session.get(Case, second.id).status is CaseStatus.IN_PROGRESS
     events = db.session.scalars(select(CaseEvent.summary).where(CaseEvent.case_id == first.id)
                                 .order_by(CaseEvent.id)).all()
@@ -144,11 +145,11 @@ def test_a_case_returned_to_the_pool_keeps_its_status_when_picked_up_again(app_c
     supervisor = make_officer(role=Role.SUPERVISOR)
     case = make_case()
     first = make_officer()
-    case_claims.claim_case(case.id, first)
-    cases.change_status(case.id, first, status=CaseStatus.AWAITING_CHARGE_DECISION,
+    claims.claim_case(case.id, as_actor(first))
+    status.change_status(case.id, as_actor(first), status=CaseStatus.AWAITING_CHARGE_DECISION,
                         expected_version=db.session.get(Case, case.id).version)
-    cases.reassign(case.id, supervisor, officer_id=None, expected_version=db.session.get(Case, case.id).version)
-    assert case_claims.claim_case(case.id, make_officer()).status is CaseStatus.AWAITING_CHARGE_DECISION
+    supervision.reassign(case.id, as_actor(supervisor), officer_id=None, expected_version=db.session.get(Case, case.id).version)
+    assert claims.claim_case(case.id, as_actor(make_officer())).status is CaseStatus.AWAITING_CHARGE_DECISION
 
 
 def test_a_case_opened_for_a_named_officer_is_already_in_progress(app_ctx):
@@ -159,12 +160,12 @@ def test_a_case_opened_for_a_named_officer_is_already_in_progress(app_ctx):
 def test_a_lost_race_says_when_on_the_uk_clock(app_ctx):
     winner = make_officer(name="Alice Winner")
     case = make_case()
-    case_claims.claim_case(case.id, winner)
+    claims.claim_case(case.id, as_actor(winner))
     stored = db.session.get(Case, case.id)
     stored.claimed_at = datetime(2026, 7, 1, 13, 2, tzinfo=UTC)  # 14:02 BST
     db.session.commit()
     with pytest.raises(AlreadyClaimed) as lost:
-        case_claims.claim_case(case.id, make_officer())
+        claims.claim_case(case.id, as_actor(make_officer()))
     assert str(lost.value) == "Alice Winner picked up this case on 1 July 2026 at 2:02pm"
 
 
@@ -172,16 +173,16 @@ def test_a_supervisor_can_give_a_pool_case_to_a_veo_who_then_has_it(app_ctx):
     supervisor = make_officer(role=Role.SUPERVISOR)
     veo = make_officer(name="Val Engagement", is_veo=True)
     case = make_case()
-    assert veo in cases.officers()
-    cases.reassign(case.id, supervisor, officer_id=veo.id, expected_version=db.session.get(Case, case.id).version)
+    assert veo in staff_directory.active_officers()
+    supervision.reassign(case.id, as_actor(supervisor), officer_id=veo.id, expected_version=db.session.get(Case, case.id).version)
     stored = db.session.get(Case, case.id)
     assert (stored.owner_id, stored.status) == (veo.id, CaseStatus.IN_PROGRESS)
-    assert [row.case.id for row in cases.my_cases(veo)] == [case.id]
-    assert case.id not in [row.case.id for row in cases.pool()]
+    assert [row.case.id for row in lists.my_cases(as_actor(veo))] == [case.id]
+    assert case.id not in [row.case.id for row in lists.pool()]
     summaries = db.session.scalars(select(CaseEvent.summary).where(CaseEvent.kind == "reassigned")).all()
     assert summaries == ["Reassigned to Val Engagement (Victim Engagement Officer)"]
-    with pytest.raises(cases.FieldError):  # call handlers and supervisors cannot be given cases
-        cases.reassign(case.id, supervisor, officer_id=supervisor.id, expected_version=stored.version)
+    with pytest.raises(errors.FieldError):  # call handlers and supervisors cannot be given cases
+        supervision.reassign(case.id, as_actor(supervisor), officer_id=supervisor.id, expected_version=stored.version)
 
 
 # --- supervisors' view -----------------------------------------------------------------------------------------
@@ -206,7 +207,7 @@ def test_supervisor_view_counts_by_risk_and_lists_what_needs_action(app_ctx):
                                  sla_due_at=datetime(2025, 1, 6, 9, tzinfo=UTC))
     make_report(awaiting_triage=True, priority_rank=1, sla_due_at=datetime(2099, 1, 1, tzinfo=UTC))
 
-    view = cases.supervisor_view()
+    view = supervision.supervisor_view(as_actor(make_officer(Role.SUPERVISOR)))
     assert view.by_risk == {"high": 2, "medium": 1, "standard": 1, "not_assessed": 1}
     assert [row.case.id for row in view.unassigned_high_risk] == [high_pool.id, urgent_pool.id]
     assert [row.case.id for row in view.overdue_updates] == [late.id]
@@ -220,7 +221,7 @@ def test_unassigned_high_risk_is_found_beyond_the_first_page_of_open_cases(app_c
     for _ in range(4):
         make_case(priority_rank=1, owner=make_officer())
     buried = _set(make_case(priority_rank=3), risk_level="high")
-    view = cases.supervisor_view(limit=3)
+    view = supervision.supervisor_view(as_actor(make_officer(Role.SUPERVISOR)), limit=3)
     assert [row.case.id for row in view.unassigned_high_risk] == [buried.id]
     assert view.open_cases[0].case.id == buried.id  # highest risk first, whatever the priority
 
@@ -230,11 +231,11 @@ def test_unassigned_high_risk_is_found_beyond_the_first_page_of_open_cases(app_c
 def test_a_refer_only_case_says_so_in_the_lists_and_on_the_page(app_ctx):
     case = make_case(next_step=NextStep.REFER_ONLY, rationale="Wants advocacy, no police action")
     other = make_case()
-    rows = {row.case.id: row for row in cases.pool()}
+    rows = {row.case.id: row for row in lists.pool()}
     assert rows[case.id].referral_only and not rows[other.id].referral_only
-    page = cases.build_case_page(db.session.get(Case, case.id), make_officer())
+    page = case_page.build_case_page(db.session.get(Case, case.id), as_actor(make_officer()))
     assert (page.referral_only, page.triage_rationale) == (True, "Wants advocacy, no police action")
-    assert not cases.build_case_page(db.session.get(Case, other.id), make_officer()).referral_only
+    assert not case_page.build_case_page(db.session.get(Case, other.id), as_actor(make_officer())).referral_only
 
 
 # --- suggestions ------------------------------------------------------------------------------------------------
@@ -254,11 +255,11 @@ def test_suggestions_use_the_suspect_keys_of_every_report_in_the_case(app_ctx):
     _suspect(db.session.get(Report, origin_id), "first-name-only")
     second = make_report()
     _suspect(second, "full-name-and-birth-date")  # the second report named the suspect fully
-    case_links.link_report(case.id, officer, reference=second.reference, reason="Same car",
+    links.link_report(case.id, as_actor(officer), reference=second.reference, reason="Same car",
                            expected_version=db.session.get(Case, case.id).version)
     repeat_of_first, repeat_of_second, unrelated = make_report(), make_report(), make_report()
     _suspect(repeat_of_first, "first-name-only")
     _suspect(repeat_of_second, "full-name-and-birth-date")
     _suspect(unrelated, "someone-else")
-    found = {s.report.id for s in case_links.suggestions(case.id)}
+    found = {s.report.id for s in links.suggestions(case.id)}
     assert found == {repeat_of_first.id, repeat_of_second.id}

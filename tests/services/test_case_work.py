@@ -26,11 +26,12 @@ from app.models import (
     ReferralStatus,
     Role,
 )
-from app.services import case_links, case_notes, cases, contacts, referrals
-from app.services.cases import FieldError, Forbidden, StaleCase
-from app.services.safe_contact import safe_contact_rules
-from app.services.victims_code import case_timers
-from tests.factories import make_report
+from app.services.casework import contacts, links, lists, notes, referrals, supervision, victim_contact
+from app.services.casework import status as case_status
+from app.services.casework.changes import StaleCase
+from app.services.casework.victims_code import case_timers
+from app.services.errors import FieldError, Forbidden
+from tests.factories import as_actor, make_report
 from tests.web.cases.helpers import make_case, make_officer
 
 
@@ -48,18 +49,18 @@ def _version(case) -> int:
 
 def test_referral_moves_through_its_states_with_dates(owned):
     officer, case = owned
-    referral = referrals.make_referral(case.id, officer, partner_code="paladin", consent=ReferralConsent.GIVEN,
+    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin", consent=ReferralConsent.GIVEN,
                                        consent_note=None, reason="High risk", expected_version=_version(case))
     assert referral.status is ReferralStatus.PROPOSED
     assert (referral.proposed_at is not None, referral.sent_at) == (True, None)
-    referrals.change_referral_status(case.id, referral.id, officer, status=ReferralStatus.SENT,
+    referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.SENT,
                                      expected_version=referral.version)
     assert referral.sent_at is not None
-    referrals.change_referral_status(case.id, referral.id, officer, status=ReferralStatus.ACCEPTED,
+    referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.ACCEPTED,
                                      expected_version=referral.version)
     assert (referral.status, referral.accepted_at is not None) == (ReferralStatus.ACCEPTED, True)
     with pytest.raises(FieldError):
-        referrals.change_referral_status(case.id, referral.id, officer, status=ReferralStatus.DECLINED,
+        referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.DECLINED,
                                          expected_version=referral.version)
     kinds = db.session.scalars(select(CaseEvent.summary).where(CaseEvent.kind == "referral_status")).all()
     assert kinds == ["Referral to Paladin: sent", "Referral to Paladin: accepted"]
@@ -67,9 +68,9 @@ def test_referral_moves_through_its_states_with_dates(owned):
 
 def test_a_proposed_referral_can_be_declined(owned):
     officer, case = owned
-    referral = referrals.make_referral(case.id, officer, partner_code="idva", consent=ReferralConsent.GIVEN,
+    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="idva", consent=ReferralConsent.GIVEN,
                                        consent_note=None, reason=None, expected_version=_version(case))
-    referrals.change_referral_status(case.id, referral.id, officer, status=ReferralStatus.DECLINED,
+    referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.DECLINED,
                                      expected_version=referral.version)
     assert (referral.status, referral.declined_at is not None) == (ReferralStatus.DECLINED, True)
 
@@ -78,30 +79,30 @@ def test_a_proposed_referral_can_be_declined(owned):
 def test_consent_not_given_needs_a_why(owned, consent):
     officer, case = owned
     with pytest.raises(FieldError) as refused:
-        referrals.make_referral(case.id, officer, partner_code="paladin", consent=consent, consent_note="",
+        referrals.make_referral(case.id, as_actor(officer), partner_code="paladin", consent=consent, consent_note="",
                                 reason=None, expected_version=_version(case))
     assert refused.value.field == "consent_note"
-    referral = referrals.make_referral(case.id, officer, partner_code="paladin", consent=consent,
+    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin", consent=consent,
                                        consent_note="Not safe to ask yet", reason=None, expected_version=_version(case))
     # Without consent a Paladin referral cannot be sent; MARAC (a safeguarding referral) can.
     with pytest.raises(FieldError):
-        referrals.change_referral_status(case.id, referral.id, officer, status=ReferralStatus.SENT,
+        referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.SENT,
                                          expected_version=referral.version)
-    marac = referrals.make_referral(case.id, officer, partner_code="marac", consent=consent,
+    marac = referrals.make_referral(case.id, as_actor(officer), partner_code="marac", consent=consent,
                                     consent_note="High risk overrides", reason=None, expected_version=_version(case))
-    referrals.change_referral_status(case.id, marac.id, officer, status=ReferralStatus.SENT,
+    referrals.change_referral_status(case.id, marac.id, as_actor(officer), status=ReferralStatus.SENT,
                                      expected_version=marac.version)
     assert marac.status is ReferralStatus.SENT
 
 
 def test_a_stale_referral_update_is_refused(owned):
     officer, case = owned
-    referral = referrals.make_referral(case.id, officer, partner_code="paladin", consent=ReferralConsent.GIVEN,
+    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin", consent=ReferralConsent.GIVEN,
                                        consent_note=None, reason=None, expected_version=_version(case))
     seen = referral.version
-    referrals.change_referral_status(case.id, referral.id, officer, status=ReferralStatus.SENT, expected_version=seen)
+    referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.SENT, expected_version=seen)
     with pytest.raises(StaleCase):
-        referrals.change_referral_status(case.id, referral.id, officer, status=ReferralStatus.DECLINED,
+        referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.DECLINED,
                                          expected_version=seen)
 
 
@@ -123,9 +124,9 @@ def test_the_referral_summary_holds_only_what_the_partner_needs(app_ctx):
         "children": {"in_household": "yes"},
     }
     case = make_case(owner=officer, answers=answers)
-    referral = referrals.make_referral(case.id, officer, partner_code="paladin", consent=ReferralConsent.GIVEN,
+    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin", consent=ReferralConsent.GIVEN,
                                        consent_note=None, reason="High risk", expected_version=_version(case))
-    summary = referrals.referral_summary(case.id, referral.id, officer)
+    summary = referrals.referral_summary(case.id, referral.id, as_actor(officer))
     assert (summary.victim_name, summary.children_in_household) == ("Alex Example", "Yes")
     assert summary.safe_contact.phone == "07700 900123"
     assert not hasattr(summary, "incidents") and "1 Secret Lane" not in repr(summary)
@@ -145,15 +146,15 @@ def test_an_unsafe_channel_warns_and_needs_an_override_reason(owned, channel, ou
     kwargs = {"channel": channel, "outcome": outcome, "summary": None, "gave_update": False, "acknowledgement": False}
     if unsafe:
         with pytest.raises(FieldError) as warned:
-            contacts.record_contact(case.id, officer, override_reason=None, expected_version=_version(case), **kwargs)
+            contacts.record_contact(case.id, as_actor(officer), override_reason=None, expected_version=_version(case), **kwargs)
         assert warned.value.field == "override_reason"
-        contact = contacts.record_contact(case.id, officer, override_reason="Victim asked by phone to email",
+        contact = contacts.record_contact(case.id, as_actor(officer), override_reason="Victim asked by phone to email",
                                           expected_version=_version(case), **kwargs)
         assert contact.unsafe_channel_override == "Victim asked by phone to email"
         audited = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.unsafe_channel_override"))
         assert [e.details for e in audited] == [{"contact_id": contact.id, "channel": channel, "outcome": outcome}]
     else:
-        contact = contacts.record_contact(case.id, officer, override_reason=None, expected_version=_version(case),
+        contact = contacts.record_contact(case.id, as_actor(officer), override_reason=None, expected_version=_version(case),
                                           **kwargs)
         assert contact.unsafe_channel_override is None
 
@@ -165,23 +166,13 @@ def test_newer_contact_rules_from_a_victim_update_take_over(owned):
     report_id = db.session.scalar(select(CaseReport.report_id).where(CaseReport.case_id == case.id))
     db.session.add(ReportUpdate(report_id=report_id, answers={"contact": {"safe": "yes", "ways": ["email", "text"]}}))
     db.session.commit()
-    rules = cases.safe_contact_for_case(db.session.get(Case, case.id))
+    rules = victim_contact.rules_for_case(db.session.get(Case, case.id))
     assert not rules.is_unsafe("email") and not rules.is_unsafe("text")
-
-
-def test_safe_contact_rules_read_cautiously():
-    nothing = safe_contact_rules({})
-    assert nothing.is_unsafe("email") and not nothing.voicemail_ok and not nothing.provided
-    refused = safe_contact_rules({"contact": {"safe": "no"}})
-    assert set(refused.unsafe_channels) == {"phone_call", "text", "email", "letter", "in_person", "trusted_person"}
-    assert "Do not contact the victim: they will contact us" in refused.headlines
-    watched = safe_contact_rules({"contact": {"safe": "yes", "ways": ["email"], "accounts_accessed": "yes"}})
-    assert watched.is_unsafe("email") and watched.email == ""
 
 
 def test_a_contact_giving_an_update_or_the_acknowledgement_meets_those_timers(owned):
     officer, case = owned
-    contacts.record_contact(case.id, officer, channel="phone_call", outcome="spoke_to_victim", summary="Explained",
+    contacts.record_contact(case.id, as_actor(officer), channel="phone_call", outcome="spoke_to_victim", summary="Explained",
                             gave_update=True, acknowledgement=True, override_reason=None,
                             expected_version=_version(case))
     fresh = db.session.get(Case, case.id)
@@ -196,8 +187,8 @@ def test_a_contact_giving_an_update_or_the_acknowledgement_meets_those_timers(ow
 
 def test_notes_are_append_only_and_corrections_are_new_notes(owned):
     officer, case = owned
-    first = case_notes.add_note(case.id, officer, body="Spoke to the neighbour")
-    correction = case_notes.add_note(case.id, officer, body="It was the landlord", corrects_id=first.id)
+    first = notes.add_note(case.id, as_actor(officer), body="Spoke to the neighbour")
+    correction = notes.add_note(case.id, as_actor(officer), body="It was the landlord", corrects_id=first.id)
     assert correction.corrects_id == first.id
     first.body = "Rewritten history"
     with pytest.raises(CaseNoteImmutable):
@@ -214,11 +205,11 @@ def test_notes_are_append_only_and_corrections_are_new_notes(owned):
 def test_a_note_cannot_correct_another_cases_note(owned):
     officer, case = owned
     other = make_case(owner=officer)
-    note = case_notes.add_note(other.id, officer, body="Elsewhere")
+    note = notes.add_note(other.id, as_actor(officer), body="Elsewhere")
     with pytest.raises(FieldError):
-        case_notes.add_note(case.id, officer, body="Correction", corrects_id=note.id)
+        notes.add_note(case.id, as_actor(officer), body="Correction", corrects_id=note.id)
     with pytest.raises(FieldError):
-        case_notes.add_note(case.id, officer, body="   ")
+        notes.add_note(case.id, as_actor(officer), body="   ")
 
 
 # --- status and enhanced rights --------------------------------------------------------------------------
@@ -226,15 +217,15 @@ def test_a_note_cannot_correct_another_cases_note(owned):
 def test_closing_needs_an_outcome_and_nfa_needs_a_rationale(owned):
     officer, case = owned
     with pytest.raises(FieldError) as no_outcome:
-        cases.change_status(case.id, officer, status=CaseStatus.CLOSED, expected_version=_version(case))
+        case_status.change_status(case.id, as_actor(officer), status=CaseStatus.CLOSED, expected_version=_version(case))
     assert no_outcome.value.field == "outcome"
     with pytest.raises(FieldError) as no_rationale:
-        cases.change_status(case.id, officer, status=CaseStatus.CLOSED, outcome=CaseOutcome.NO_FURTHER_ACTION,
+        case_status.change_status(case.id, as_actor(officer), status=CaseStatus.CLOSED, outcome=CaseOutcome.NO_FURTHER_ACTION,
                             rationale=" ", expected_version=_version(case))
     assert no_rationale.value.field == "rationale"
     for status in (CaseStatus.AWAITING_CHARGE_DECISION, CaseStatus.CHARGED):
-        cases.change_status(case.id, officer, status=status, expected_version=_version(case))
-    closed = cases.change_status(case.id, officer, status=CaseStatus.CLOSED, outcome=CaseOutcome.NO_FURTHER_ACTION,
+        case_status.change_status(case.id, as_actor(officer), status=status, expected_version=_version(case))
+    closed = case_status.change_status(case.id, as_actor(officer), status=CaseStatus.CLOSED, outcome=CaseOutcome.NO_FURTHER_ACTION,
                                  rationale="Victim moved away and withdrew", expected_version=_version(case))
     assert (closed.status, closed.outcome_rationale, closed.closed_at is not None) == (
         CaseStatus.CLOSED, "Victim moved away and withdrew", True)
@@ -247,9 +238,9 @@ def test_two_people_cannot_overwrite_each_other(owned):
     officer, case = owned
     supervisor = make_officer(role=Role.SUPERVISOR)
     both_saw = _version(case)
-    cases.change_status(case.id, supervisor, status=CaseStatus.AWAITING_CHARGE_DECISION, expected_version=both_saw)
+    case_status.change_status(case.id, as_actor(supervisor), status=CaseStatus.AWAITING_CHARGE_DECISION, expected_version=both_saw)
     with pytest.raises(StaleCase):
-        cases.change_status(case.id, officer, status=CaseStatus.CHARGED, expected_version=both_saw)
+        case_status.change_status(case.id, as_actor(officer), status=CaseStatus.CHARGED, expected_version=both_saw)
     assert db.session.get(Case, case.id).status is CaseStatus.AWAITING_CHARGE_DECISION
 
 
@@ -262,16 +253,16 @@ def test_enhanced_rights_are_recorded_with_why_and_shorten_the_timers(owned):
     assume = {t.key: t.due_at.date().isoformat() for t in case_timers(fresh, received, [])}
     assert assume == {"acknowledgement": "2026-12-24", "support_referral": "2026-12-29", "victim_update": "2026-12-24"}
     with pytest.raises(FieldError) as no_category:
-        cases.record_enhanced_rights(case.id, officer, enhanced=True, category=None, reason="x",
+        case_status.record_enhanced_rights(case.id, as_actor(officer), enhanced=True, category=None, reason="x",
                                      expected_version=_version(case))
     assert no_category.value.field == "category"
-    cases.record_enhanced_rights(case.id, officer, enhanced=False, category=None, reason="One incident only so far",
+    case_status.record_enhanced_rights(case.id, as_actor(officer), enhanced=False, category=None, reason="One incident only so far",
                                  expected_version=_version(case))
     fresh = db.session.get(Case, case.id)
     standard = {t.key: t.due_at.date().isoformat() for t in case_timers(fresh, received, [])}
     assert standard == {"acknowledgement": "2027-01-04", "support_referral": "2026-12-29",
                         "victim_update": "2027-01-04"}
-    cases.record_enhanced_rights(case.id, officer, enhanced=True, category=EnhancedRightsCategory.PERSISTENTLY_TARGETED,
+    case_status.record_enhanced_rights(case.id, as_actor(officer), enhanced=True, category=EnhancedRightsCategory.PERSISTENTLY_TARGETED,
                                  reason="Months of contact", expected_version=_version(case))
     assert db.session.get(Case, case.id).enhanced_rights_category is EnhancedRightsCategory.PERSISTENTLY_TARGETED
 
@@ -283,7 +274,7 @@ def test_my_cases_lists_overdue_first(app_ctx):
     stale = db.session.get(Case, late.id)
     stale.update_due_from = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
     db.session.commit()
-    rows = cases.my_cases(officer)
+    rows = lists.my_cases(as_actor(officer))
     assert [row.case.id for row in rows] == [late.id, fresh.id]
     assert rows[0].overdue and not rows[1].overdue
 
@@ -303,25 +294,25 @@ def test_linking_and_unlinking_keep_the_reasons(owned):
     origin_id = db.session.scalar(select(CaseReport.report_id).where(CaseReport.case_id == case.id))
     other = make_report()
     with pytest.raises(FieldError) as no_reason:
-        case_links.link_report(case.id, officer, reference=other.reference, reason="", expected_version=_version(case))
+        links.link_report(case.id, as_actor(officer), reference=other.reference, reason="", expected_version=_version(case))
     assert no_reason.value.field == "reason"
     with pytest.raises(FieldError) as unknown:
-        case_links.link_report(case.id, officer, reference="AAA-AAA-AAA", reason="x", expected_version=_version(case))
+        links.link_report(case.id, as_actor(officer), reference="AAA-AAA-AAA", reason="x", expected_version=_version(case))
     assert unknown.value.field == "reference"
-    link = case_links.link_report(case.id, officer, reference=other.reference.lower().replace("-", " "),
+    link = links.link_report(case.id, as_actor(officer), reference=other.reference.lower().replace("-", " "),
                                   reason="Same man, same car", expected_version=_version(case))
     assert {lk.report_id for lk in db.session.get(Case, case.id).active_links} == {origin_id, other.id}
     with pytest.raises(FieldError):  # one report, one case at a time
-        case_links.link_report(make_case(owner=officer).id, officer, reference=other.reference, reason="x",
+        links.link_report(make_case(owner=officer).id, as_actor(officer), reference=other.reference, reason="x",
                                expected_version=1)
-    case_links.unlink_report(case.id, link.id, officer, reason="Different suspect after all",
+    links.unlink_report(case.id, link.id, as_actor(officer), reason="Different suspect after all",
                              expected_version=_version(case))
     kept = db.session.get(CaseReport, link.id)
     assert (kept.link_reason, kept.unlink_reason, kept.unlinked_by_id) == (
         "Same man, same car", "Different suspect after all", officer.id)
     origin_link = db.session.get(Case, case.id).active_links[0]
     with pytest.raises(FieldError):  # the last report cannot be unlinked
-        case_links.unlink_report(case.id, origin_link.id, officer, reason="x", expected_version=_version(case))
+        links.unlink_report(case.id, origin_link.id, as_actor(officer), reason="x", expected_version=_version(case))
 
 
 def test_suggested_links_come_from_repeat_matching(owned):
@@ -334,23 +325,43 @@ def test_suggested_links_come_from_repeat_matching(owned):
     _suspect(repeat, "hash-of-the-suspect")
     unrelated = make_report()
     _suspect(unrelated, "someone-else")
-    found = case_links.suggestions(case.id)
+    found = links.suggestions(case.id)
     assert [(s.report.id, s.same_suspect, s.in_case_id) for s in found] == [(repeat.id, True, None)]
 
 
 def test_permissions_to_change(owned):
     owner, case = owned
     for role in (Role.SUPERVISOR, Role.ADMIN):
-        case_notes.add_note(case.id, make_officer(role=role), body="Reviewed")
+        notes.add_note(case.id, as_actor(make_officer(role=role)), body="Reviewed")
     for outsider in (make_officer(), make_officer(role=Role.CALL_HANDLER)):
         with pytest.raises(Forbidden):
-            case_notes.add_note(case.id, outsider, body="Not mine")
+            notes.add_note(case.id, as_actor(outsider), body="Not mine")
     with pytest.raises(Forbidden):
-        cases.reassign(case.id, owner, officer_id=None, expected_version=_version(case))
+        supervision.reassign(case.id, as_actor(owner), officer_id=None, expected_version=_version(case))
     new_officer = make_officer()
-    cases.reassign(case.id, make_officer(role=Role.SUPERVISOR), officer_id=new_officer.id,
+    supervision.reassign(case.id, as_actor(make_officer(role=Role.SUPERVISOR)), officer_id=new_officer.id,
                    expected_version=_version(case))
     assert db.session.get(Case, case.id).owner_id == new_officer.id
     with pytest.raises(Forbidden):
-        case_notes.add_note(case.id, owner, body="No longer mine")
+        notes.add_note(case.id, as_actor(owner), body="No longer mine")
     assert db.session.scalar(select(ContactAttempt.id)) is None
+
+
+def test_the_newest_contact_rules_win_and_the_reporter_is_kept():
+    """An update's rules replace the report's; the newest update with rules wins; updates without rules do not."""
+    from app.models import Report, ReportUpdate
+
+    def on(day: int) -> datetime:
+        return datetime(2026, 1, day, tzinfo=UTC)
+
+    report = Report(received_at=on(1), answers={"contact": {"safe": "yes"},
+                                                "reporter": {"role": "on_behalf", "victim_knows": "no"}},
+                    answers_version=2)
+    updates = [ReportUpdate(received_at=on(3), answers={"incidents": 1, "files": 0}),
+               ReportUpdate(received_at=on(2), answers={"contact": {"safe": "some_ways"}}),
+               ReportUpdate(received_at=on(4), answers={"contact": {"safe": "no"}})]
+    newest = victim_contact.rules_for_reports([report], updates)
+    assert newest.contact_allowed == "no"
+    assert newest.headlines[0] == "The victim does not know this was reported: contact the reporter first"
+    assert victim_contact.rules_for_reports([report], updates[:1]).contact_allowed == "yes"
+    assert not victim_contact.rules_for_reports([], []).provided

@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseEvent, Referral, ReferralConsent, ReferralStatus, Role
-from app.services import cases, referrals
-from app.services.cases import FieldError, Forbidden, StaleCase
-from app.services.victims_code import case_timers
+from app.services.casework import case_page, referrals
+from app.services.casework.changes import StaleCase
+from app.services.casework.victims_code import case_timers
+from app.services.errors import FieldError, Forbidden
+from tests.factories import as_actor
 from tests.web.cases.helpers import make_case, make_officer
 
 GIVEN, REFUSED, NOT_ASKED = ReferralConsent.GIVEN, ReferralConsent.REFUSED, ReferralConsent.NOT_ASKED
@@ -30,18 +32,18 @@ def owned(app_ctx):
 
 def _refer(case, officer, partner_code: str = "paladin", consent: ReferralConsent = NOT_ASKED) -> Referral:
     version = db.session.get(Case, case.id).version
-    return referrals.make_referral(case.id, officer, partner_code=partner_code, consent=consent,
+    return referrals.make_referral(case.id, as_actor(officer), partner_code=partner_code, consent=consent,
                                    consent_note=NOTES[consent], reason="High risk", expected_version=version)
 
 
 def _record(case, referral, actor, consent: ReferralConsent, note: str | None = None) -> Referral:
-    return referrals.record_consent(case.id, referral.id, actor, consent=consent,
+    return referrals.record_consent(case.id, referral.id, as_actor(actor), consent=consent,
                                     consent_note=note if note is not None else NOTES[consent],
                                     expected_version=referral.version)
 
 
 def _send(case, referral, actor) -> Referral:
-    return referrals.change_referral_status(case.id, referral.id, actor, status=SENT,
+    return referrals.change_referral_status(case.id, referral.id, as_actor(actor), status=SENT,
                                             expected_version=referral.version)
 
 
@@ -76,7 +78,7 @@ def test_not_asked_then_given_lets_a_paladin_referral_go_all_the_way(owned):
         _send(case, referral, officer)
     _record(case, referral, officer, GIVEN)
     _send(case, referral, officer)
-    referrals.change_referral_status(case.id, referral.id, officer, status=ACCEPTED, expected_version=referral.version)
+    referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ACCEPTED, expected_version=referral.version)
     assert referral.status is ACCEPTED and referral.consent_note is None
 
 
@@ -85,7 +87,7 @@ def test_consent_can_be_recorded_while_a_partner_may_act_on_the_referral(owned, 
     officer, case = owned
     referral = _refer(case, officer, "idva", GIVEN)
     for step in {PROPOSED: [], SENT: [SENT], ACCEPTED: [SENT, ACCEPTED], DECLINED: [DECLINED]}[status]:
-        referrals.change_referral_status(case.id, referral.id, officer, status=step, expected_version=referral.version)
+        referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=step, expected_version=referral.version)
     if allowed:
         _record(case, referral, officer, REFUSED, "Withdrew consent on the phone")
         assert referral.consent is REFUSED
@@ -159,7 +161,7 @@ def test_a_stale_consent_save_is_refused_and_changes_nothing(owned):
     supervisor = make_officer(role=Role.SUPERVISOR)
     _record(case, referral, supervisor, REFUSED)
     with pytest.raises(StaleCase) as stale:
-        referrals.record_consent(case.id, referral.id, officer, consent=GIVEN, consent_note=None,
+        referrals.record_consent(case.id, referral.id, as_actor(officer), consent=GIVEN, consent_note=None,
                                  expected_version=seen)
     assert "Someone else changed this referral" in str(stale.value)
     stored = db.session.get(Referral, referral.id)
@@ -173,7 +175,7 @@ def test_a_referral_of_another_case_is_not_found(app_ctx):
     from app.services.errors import NotFound
 
     with pytest.raises(NotFound):
-        referrals.record_consent(mine.id, referral.id, officer, consent=GIVEN, consent_note=None,
+        referrals.record_consent(mine.id, referral.id, as_actor(officer), consent=GIVEN, consent_note=None,
                                  expected_version=referral.version)
 
 
@@ -190,7 +192,7 @@ def test_consent_is_dated_when_made_and_each_time_it_is_recorded(owned, monkeypa
     stored = db.session.get(Referral, referral.id)
     assert (stored.proposed_at, stored.consent_recorded_at, stored.consent_recorded_by_id) == (
         made, later, supervisor.id)
-    summary = referrals.referral_summary(case.id, referral.id, officer)
+    summary = referrals.referral_summary(case.id, referral.id, as_actor(officer))
     assert summary.referral.consent_recorded_at == later
 
 
@@ -207,7 +209,7 @@ def test_each_consent_recorded_stays_on_the_timeline_and_the_referral_keeps_its_
         ("Consent to the referral to Paladin: refused (was not asked)", "Wants to think about it", officer.id),
         ("Consent to the referral to Paladin: given (was refused)", None, officer.id),
     ]
-    page = cases.view_case(case.id, officer)
+    page = case_page.view_case(case.id, as_actor(officer))
     titles = [(entry.title, entry.text) for entry in page.timeline if entry.kind in ("referral", "referral_consent")]
     assert ("Referral to Paladin proposed", "Consent: Not asked: Not safe to talk yet") in titles
     refused = "Consent to the referral to Paladin: refused (was not asked). Wants to think about it"

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Channel, Incident, Person, PersonMatchKey, Report
 from app.services import reports
-from tests.factories import make_report, make_staff
+from app.services.actor import Actor
+from tests.factories import as_actor, make_report, make_staff
 
 ANSWERS = {
     "danger": "no",
@@ -23,7 +24,7 @@ def test_a_lost_race_on_the_submission_key_returns_the_first_report(app_ctx, mon
     # Simulate the second request having checked before the first committed.
     monkeypatch.setattr(reports, "_existing", lambda key, _calls=[]: (_calls.append(1), None)[1] if not _calls
                         else db.session.scalar(select(Report).where(Report.submission_key == key)))
-    again = reports.submit_report(ANSWERS, channel=Channel.ONLINE, submission_key="s" * 64)
+    again = reports.submit_report(ANSWERS, channel=Channel.ONLINE, actor=Actor.victim(), submission_key="s" * 64)
     assert again.id == first.id
     assert db.session.scalar(select(func.count(Report.id))) == 1
     assert db.session.scalar(select(func.count(Person.id))) == 0
@@ -31,7 +32,7 @@ def test_a_lost_race_on_the_submission_key_returns_the_first_report(app_ctx, mon
 
 def test_phone_report_records_who_took_it_and_computes_priority(app_ctx):
     handler = make_staff()
-    report = reports.submit_report(ANSWERS, channel=Channel.PHONE, taken_by=handler, submission_key="p" * 64)
+    report = reports.submit_report(ANSWERS, channel=Channel.PHONE, actor=as_actor(handler), submission_key="p" * 64)
     assert report.taken_by_id == handler.id and report.channel is Channel.PHONE
     # Violence yesterday: urgent, with reasons, due within the hour.
     assert report.priority_rank == 1 and "violence used" in report.priority_reasons
@@ -42,14 +43,14 @@ def test_phone_report_records_who_took_it_and_computes_priority(app_ctx):
 
 def test_repeat_suspect_raises_priority(app_ctx):
     calm = {"suspect": {"name": "Alex Smith", "postcode": "NT1 2AB"}}
-    first = reports.submit_report(calm, channel=Channel.ONLINE, submission_key="1" * 64)
+    first = reports.submit_report(calm, channel=Channel.ONLINE, actor=Actor.victim(), submission_key="1" * 64)
     assert first.priority_rank == 3
-    second = reports.submit_report(calm, channel=Channel.ONLINE, submission_key="2" * 64)
+    second = reports.submit_report(calm, channel=Channel.ONLINE, actor=Actor.victim(), submission_key="2" * 64)
     assert "repeat suspect" in second.priority_reasons and second.priority_rank == 2
 
 
 def test_stored_triage_due_time_follows_the_configured_targets(app_ctx, monkeypatch):
     monkeypatch.setitem(app_ctx.config, "SLA_MINUTES_URGENT", 30)
-    report = reports.submit_report(ANSWERS, channel=Channel.ONLINE, submission_key="c" * 64)
+    report = reports.submit_report(ANSWERS, channel=Channel.ONLINE, actor=Actor.victim(), submission_key="c" * 64)
     assert report.priority_rank == 1
     assert (report.sla_due_at - report.received_at).total_seconds() == 30 * 60

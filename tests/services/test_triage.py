@@ -28,7 +28,7 @@ from app.services import triage
 from app.services.errors import Conflict, ServiceError
 from app.services.repeats import possible_repeats
 from app.services.triage import ClaimedByOther, StaleReport
-from tests.factories import make_report, make_staff
+from tests.factories import as_actor, make_report, make_staff
 
 POOL = DecisionInput(grade=Grade.PRIORITY, classifications=(Classification.STALKING_S2A,),
                      next_step=NextStep.OFFICER_POOL, thrive={"threat": "Ex-partner, fixated", "risk": "High"})
@@ -41,31 +41,31 @@ def _handlers():
 def _decide(report, handler, decision=POOL, **kwargs):
     kwargs.setdefault("seen_version", report.version)
     kwargs.setdefault("seen_update_id", triage.latest_update_id(report.id))
-    return triage.record_decision(report.id, handler.id, decision, **kwargs)
+    return triage.record_decision(report.id, as_actor(handler), decision, **kwargs)
 
 
 def test_first_handler_claims_and_the_second_is_told_who_has_it(app_ctx):
     alex, bo = _handlers()
     report = make_report()
 
-    triage.claim_report(report.id, alex.id)
+    triage.claim_report(report.id, as_actor(alex))
     with pytest.raises(ClaimedByOther) as refused:
-        triage.claim_report(report.id, bo.id)
+        triage.claim_report(report.id, as_actor(bo))
 
     assert refused.value.holder == "A. Morgan"
     assert str(refused.value).startswith("Opened by A. Morgan at ")
     db.session.refresh(report)
     assert report.claimed_by_id == alex.id
     # Re-opening your own claim renews it.
-    assert triage.claim_report(report.id, alex.id).claimed_by_id == alex.id
+    assert triage.claim_report(report.id, as_actor(alex)).claimed_by_id == alex.id
 
 
 def test_an_abandoned_claim_expires_and_can_be_taken(app_ctx):
     alex, bo = _handlers()
     report = make_report()
-    triage.claim_report(report.id, alex.id, now=utcnow() - timedelta(minutes=21))  # default claim: 20 minutes
+    triage.claim_report(report.id, as_actor(alex), now=utcnow() - timedelta(minutes=21))  # default claim: 20 minutes
 
-    triage.claim_report(report.id, bo.id)
+    triage.claim_report(report.id, as_actor(bo))
 
     db.session.refresh(report)
     assert report.claimed_by_id == bo.id
@@ -76,9 +76,10 @@ def test_claims_under_two_simultaneous_handlers(app, app_ctx, engine_name):
     alex, bo = _handlers()
     report = make_report()
     report_id, alex_id, bo_id = report.id, alex.id, bo.id
+    alex_as, bo_as = as_actor(alex), as_actor(bo)
     if engine_name == "sqlite":
         outcomes = []
-        for handler in (alex_id, bo_id):
+        for handler in (alex_as, bo_as):
             try:
                 triage.claim_report(report_id, handler)
                 outcomes.append("claimed")
@@ -107,7 +108,7 @@ def test_claims_under_two_simultaneous_handlers(app, app_ctx, engine_name):
         with app.app_context():
             first_updated.wait(5)
             try:
-                triage.claim_report(report_id, bo_id)
+                triage.claim_report(report_id, bo_as)
                 results["bo"] = "claimed"
             except ClaimedByOther as refused:
                 results["bo"] = f"refused: {refused.holder}"
@@ -130,7 +131,7 @@ def test_decision_takes_the_report_out_of_the_queue_and_opens_a_case(app_ctx):
 
     alex, _ = _handlers()
     report = make_report()
-    triage.claim_report(report.id, alex.id)
+    triage.claim_report(report.id, as_actor(alex))
 
     decision = _decide(report, alex)
 
@@ -149,7 +150,7 @@ def test_named_officer_decision_gives_them_the_case(app_ctx):
     alex, _ = _handlers()
     veo = make_staff(role=Role.OFFICER, is_veo=True)
     report = make_report()
-    triage.claim_report(report.id, alex.id)
+    triage.claim_report(report.id, as_actor(alex))
 
     _decide(report, alex, DecisionInput(grade=Grade.SCHEDULED, classifications=(Classification.STALKING_S4A,),
                                         next_step=NextStep.NAMED_OFFICER, assigned_to_id=veo.id))
@@ -163,7 +164,7 @@ def test_no_further_action_closes_the_report_without_a_case(app_ctx):
 
     alex, _ = _handlers()
     report = make_report()
-    triage.claim_report(report.id, alex.id)
+    triage.claim_report(report.id, as_actor(alex))
 
     _decide(report, alex, DecisionInput(grade=Grade.RESOLUTION_WITHOUT_DEPLOYMENT,
                                         classifications=(Classification.NO_OFFENCE,),
@@ -179,7 +180,7 @@ def test_refer_only_opens_a_case_so_the_referral_is_tracked(app_ctx):
 
     alex, _ = _handlers()
     report = make_report()
-    triage.claim_report(report.id, alex.id)
+    triage.claim_report(report.id, as_actor(alex))
     _decide(report, alex, DecisionInput(grade=Grade.RESOLUTION_WITHOUT_DEPLOYMENT,
                                         classifications=(Classification.HARASSMENT_S2,),
                                         harassment_reason="One-off neighbour dispute, no stalking behaviours",
@@ -196,7 +197,7 @@ def test_an_update_on_a_report_already_in_a_case_goes_back_to_that_case(app_ctx)
 
     alex, _ = _handlers()
     report = make_report()
-    triage.claim_report(report.id, alex.id)
+    triage.claim_report(report.id, as_actor(alex))
     _decide(report, alex)
     case_id = db.session.scalar(select(CaseReport.case_id).where(CaseReport.report_id == report.id))
 
@@ -204,7 +205,7 @@ def test_an_update_on_a_report_already_in_a_case_goes_back_to_that_case(app_ctx)
     db.session.add(ReportUpdate(report_id=report.id, answers={"message": "He was outside again"}))
     report.awaiting_triage, report.queued_at = True, utcnow()
     db.session.commit()
-    triage.claim_report(report.id, alex.id)
+    triage.claim_report(report.id, as_actor(alex))
     _decide(report, alex)
 
     assert db.session.scalar(select(func.count(Case.id))) == 1
@@ -217,7 +218,7 @@ def test_an_update_on_a_report_already_in_a_case_goes_back_to_that_case(app_ctx)
 def test_a_decision_on_a_report_that_changed_underneath_is_refused(app_ctx):
     alex, _ = _handlers()
     report = make_report()
-    triage.claim_report(report.id, alex.id)
+    triage.claim_report(report.id, as_actor(alex))
     seen_version, seen_update = report.version, triage.latest_update_id(report.id)
     # The victim adds to the report while Alex reads it.
     db.session.add(ReportUpdate(report_id=report.id, answers={"message": "He came back last night"}))
@@ -238,7 +239,7 @@ def test_a_decision_on_a_report_that_changed_underneath_is_refused(app_ctx):
 def test_an_update_row_alone_also_counts_as_a_change(app_ctx):
     alex, _ = _handlers()
     report = make_report()
-    triage.claim_report(report.id, alex.id)
+    triage.claim_report(report.id, as_actor(alex))
     seen = triage.latest_update_id(report.id)
     db.session.add(ReportUpdate(report_id=report.id, answers={}))
     db.session.commit()
@@ -250,7 +251,7 @@ def test_an_update_row_alone_also_counts_as_a_change(app_ctx):
 def test_someone_else_holding_the_claim_cannot_be_overwritten(app_ctx):
     alex, bo = _handlers()
     report = make_report()
-    triage.claim_report(report.id, alex.id)
+    triage.claim_report(report.id, as_actor(alex))
 
     with pytest.raises(ClaimedByOther):
         _decide(report, bo)
@@ -288,7 +289,7 @@ def test_complete_decisions_pass_the_rules(decision):
 def test_the_service_re_checks_the_rules_and_the_named_officer(app_ctx):
     alex, bo = _handlers()
     report = make_report()
-    triage.claim_report(report.id, alex.id)
+    triage.claim_report(report.id, as_actor(alex))
 
     with pytest.raises(ServiceError, match="harassment rather than stalking"):
         _decide(report, alex, DecisionInput(Grade.PRIORITY, (Classification.HARASSMENT_S2,), NextStep.OFFICER_POOL))
@@ -301,8 +302,8 @@ def test_views_claims_and_decisions_are_audited(app_ctx):
     alex, _ = _handlers()
     report = make_report()
 
-    triage.view_report(report.id, purpose="triage")
-    triage.claim_report(report.id, alex.id)
+    triage.view_report(report.id, as_actor(alex), purpose="triage")
+    triage.claim_report(report.id, as_actor(alex))
     _decide(report, alex)
 
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.record_type == "report",

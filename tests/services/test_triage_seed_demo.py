@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.domain.priority import Priority
 from app.extensions import db
 from app.models import Channel, Incident, Person, PersonRole, Report
+from app.services.actor import Actor
 from app.services.repeats import possible_repeats
 from app.services.reports import submit_report
 from app.services.sla import triage_due
@@ -68,7 +69,7 @@ def test_a_new_report_about_a_seeded_suspect_matches_the_seeded_history(app_ctx)
 
     report = submit_report({"danger": "no", "suspect": {"name": name, "postcode": postcode},
                             "about_you": {"name": "Test Victim"}},
-                           channel=Channel.PHONE, submission_key=secrets.token_hex(16))
+                           channel=Channel.PHONE, actor=Actor.victim(), submission_key=secrets.token_hex(16))
 
     found = possible_repeats(report.id)
     assert set(report_ids) <= {m.report_id for m in found.suspect}

@@ -134,7 +134,7 @@ def leaky_app(app, app_ctx):
 
     from app import create_app
     from app.extensions import db
-    from app.security import role_required
+    from app.web.security import role_required
 
     leaky = create_app("test", overrides={"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                                           "UPLOAD_DIR": app.config["UPLOAD_DIR"], "WTF_CSRF_ENABLED": False})

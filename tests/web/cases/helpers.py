@@ -6,8 +6,8 @@ import re
 
 from app.extensions import db, limiter
 from app.models import Case, Grade, NextStep, Role, StaffUser, TriageDecision
-from app.services.cases import open_case_from_triage
-from tests.factories import make_report, make_staff
+from app.services.casework.opening import open_case_from_triage
+from tests.factories import as_actor, make_report, make_staff
 from tests.staff_fixtures import make_enrolled_staff
 from tests.staff_fixtures import sign_in as staff_sign_in
 
@@ -32,7 +32,7 @@ def make_case(*, owner: StaffUser | None = None, priority_rank: int = 3, answers
     )
     db.session.add(decision)
     db.session.flush()
-    case = open_case_from_triage(report, decision)
+    case = open_case_from_triage(report, decision, as_actor(handler))
     db.session.commit()
     return case
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Case, CaseStatus, NextStep, Referral, Role
-from app.services import case_claims
-from tests.factories import make_report
+from app.services.casework import claims
+from tests.factories import as_actor, make_report
 from tests.web.cases.helpers import make_case, make_officer, sign_in, submit
 
 LONG_AGO = datetime(2025, 7, 7, 8, 0, tzinfo=UTC)  # a Monday in summer: 09:00 BST
@@ -97,7 +97,7 @@ def test_a_refer_only_case_is_clear_in_the_pool_and_on_the_case_page(client):
     page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     assert "Opened for a referral only." in page and "Wants advocacy only" in page
     assert "Case opened in the officer pool for a referral only (no investigation)" in page
-    case_claims.claim_case(case.id, officer)
+    claims.claim_case(case.id, as_actor(officer))
     page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     assert f'href="/staff/cases/{case.id}/referrals/new">Make a referral</a>' in page
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseNote, ContactAttempt, Referral, Role
+from tests.factories import as_actor
 from tests.web.cases.helpers import make_case, make_officer, sign_in, submit, token
 
 PAGES = [
@@ -84,9 +85,9 @@ def test_losing_a_pick_up_race_names_who_has_it(client):
     case = make_case()
     sign_in(client, make_officer())
     csrf = token(client, "/staff/cases/pool")
-    from app.services.case_claims import claim_case
+    from app.services.casework.claims import claim_case
 
-    claim_case(case.id, winner)
+    claim_case(case.id, as_actor(winner))
     response = client.post(f"/staff/cases/{case.id}/pick-up", data={"csrf_token": csrf}, follow_redirects=True)
     assert "Alice Winner picked up this case" in response.get_data(as_text=True)
     assert db.session.get(Case, case.id).owner_id == winner.id
@@ -141,9 +142,9 @@ def test_a_stale_save_is_refused_with_a_clear_message(client):
     page = client.get(form_page).get_data(as_text=True)
     supervisor = make_officer(role=Role.SUPERVISOR)
     from app.models import CaseStatus
-    from app.services.cases import change_status
+    from app.services.casework.status import change_status
 
-    change_status(case.id, supervisor, status=CaseStatus.AWAITING_CHARGE_DECISION, expected_version=case.version)
+    change_status(case.id, as_actor(supervisor), status=CaseStatus.AWAITING_CHARGE_DECISION, expected_version=case.version)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     response = client.post(form_page, data={"csrf_token": token, "version": version, "status": "charged"})

@@ -9,12 +9,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Referral, ReferralConsent, ReferralStatus, Role
-from app.services import referrals
+from app.services.casework import referrals
+from tests.factories import as_actor
 from tests.web.cases.helpers import make_case, make_officer, sign_in, submit, token
 
 
 def _refer(case, officer, partner_code: str = "paladin") -> Referral:
-    return referrals.make_referral(case.id, officer, partner_code=partner_code, consent=ReferralConsent.NOT_ASKED,
+    return referrals.make_referral(case.id, as_actor(officer), partner_code=partner_code, consent=ReferralConsent.NOT_ASKED,
                                    consent_note="Not safe to talk yet", reason="High risk",
                                    expected_version=db.session.get(Case, case.id).version)
 
@@ -118,7 +119,7 @@ def test_a_stale_consent_save_is_refused_with_the_answers_kept(client):
     path = _consent_path(case, referral)
     page = client.get(path).get_data(as_text=True)
     supervisor = make_officer(role=Role.SUPERVISOR)
-    referrals.record_consent(case.id, referral.id, supervisor, consent=ReferralConsent.GIVEN, consent_note=None,
+    referrals.record_consent(case.id, referral.id, as_actor(supervisor), consent=ReferralConsent.GIVEN, consent_note=None,
                              expected_version=referral.version)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
@@ -146,9 +147,9 @@ def test_withdrawn_consent_on_a_sent_referral_says_to_tell_the_partner(client):
     officer = make_officer()
     case = make_case(owner=officer)
     referral = _refer(case, officer, "idva")
-    referrals.record_consent(case.id, referral.id, officer, consent=ReferralConsent.GIVEN, consent_note=None,
+    referrals.record_consent(case.id, referral.id, as_actor(officer), consent=ReferralConsent.GIVEN, consent_note=None,
                              expected_version=referral.version)
-    referrals.change_referral_status(case.id, referral.id, officer, status=ReferralStatus.SENT,
+    referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.SENT,
                                      expected_version=referral.version)
     sign_in(client, officer)
     response = submit(client, _consent_path(case, referral), {"consent": "refused", "consent_note": "Withdrew"})
@@ -161,7 +162,7 @@ def test_a_declined_referral_offers_no_consent_change(client):
     officer = make_officer()
     case = make_case(owner=officer)
     referral = _refer(case, officer)
-    referrals.change_referral_status(case.id, referral.id, officer, status=ReferralStatus.DECLINED,
+    referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.DECLINED,
                                      expected_version=referral.version)
     sign_in(client, officer)
     assert "Record consent" not in client.get(f"/staff/cases/{case.id}").get_data(as_text=True)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Channel, Draft, Incident, Person, PersonMatchKey, PersonRole, Report
+from app.services.actor import Actor
 from app.services.passwords import verify_password
 from tests.web.public.helpers import FULL_ANSWERS, answer_everything, submit
 
@@ -133,8 +134,8 @@ def test_double_submit_and_retry_make_one_report(client):
 def test_submit_service_returns_the_existing_report_for_a_repeated_key(app_ctx):
     from app.services.reports import submit_report
 
-    first = submit_report({"danger": "no"}, channel=Channel.PHONE, submission_key="k" * 64)
-    again = submit_report({"danger": "no"}, channel=Channel.PHONE, submission_key="k" * 64)
+    first = submit_report({"danger": "no"}, channel=Channel.PHONE, actor=Actor.victim(), submission_key="k" * 64)
+    again = submit_report({"danger": "no"}, channel=Channel.PHONE, actor=Actor.victim(), submission_key="k" * 64)
     assert first.id == again.id
     assert db.session.scalar(select(func.count(Report.id))) == 1
 

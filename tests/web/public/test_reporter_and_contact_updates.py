@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db, limiter
 from app.models import AuditEvent, Draft, Grade, NextStep, Report, ReportUpdate, Role, TriageDecision
-from app.services.cases import open_case_from_triage
-from app.services.safe_contact import latest_answers, safe_contact_rules
-from tests.factories import make_staff
+from app.services.casework.opening import open_case_from_triage
+from tests.factories import as_actor, make_staff
 from tests.staff_fixtures import make_enrolled_staff
 from tests.staff_fixtures import sign_in as staff_sign_in
 from tests.web.public.helpers import answer_everything, submit
@@ -135,39 +134,6 @@ def test_check_answers_and_the_report_carry_the_reporter_block(client):
     assert report.answers["reporter"] == {
         "role": "professional", "relationship": "Her GP", "name": "Dr Lee", "organisation": "High St Surgery",
         "job_title": "GP", "phone": "01632 960002", "email": "", "victim_knows": "no"}
-
-
-@pytest.mark.parametrize(("role", "knows", "headline"), [
-    ("on_behalf", "no", "The victim does not know this was reported: contact the reporter first"),
-    ("professional", "not_sure", "The victim may not know this was reported: contact the reporter first"),
-    ("on_behalf", "yes", None),
-    ("self", "no", None),  # a stale answer from before they said it is happening to them
-])
-def test_a_victim_who_does_not_know_is_a_safe_contact_rule(role, knows, headline):
-    rules = safe_contact_rules({"contact": {"safe": "yes", "voicemail": "yes", "ways": ["call"]},
-                                "reporter": {"role": role, "name": "Ann", "phone": "07700 900555",
-                                             "victim_knows": knows}})
-    if headline:
-        assert rules.headlines[0] == headline
-        assert rules.reporter_name == "Ann" and rules.reporter_contact == "07700 900555"
-    else:
-        assert not any("reported" in line for line in rules.headlines)
-    assert (rules.reporter_role is None) == (role == "self")
-
-
-def test_latest_answers_prefer_the_newest_updates_contact_rules_and_keep_the_reporter():
-    from datetime import UTC, datetime
-
-    def row(day, answers):
-        return SimpleNamespace(received_at=datetime(2026, 1, day, tzinfo=UTC), answers=answers)
-
-    reports = [row(1, {"contact": {"safe": "yes"}, "reporter": {"role": "on_behalf", "victim_knows": "no"}})]
-    updates = [row(3, {"incidents": 1, "files": 0}), row(2, {"contact": {"safe": "some_ways"}}),
-               row(4, {"contact": {"safe": "no"}})]
-    assert latest_answers(reports, updates) == {"contact": {"safe": "no"},
-                                                "reporter": {"role": "on_behalf", "victim_knows": "no"}}
-    assert latest_answers(reports, updates[:1])["contact"] == {"safe": "yes"}
-    assert latest_answers([], []) == {}
 
 
 # 2. The criteria explanation is honest about what it can know ------------------------------------
@@ -315,7 +281,7 @@ def test_new_rules_show_on_the_triage_report_and_the_case_page(app, client):
                               grade=Grade.PRIORITY, classifications=["stalking_s2a"], next_step=NextStep.OFFICER_POOL)
     db.session.add(decision)
     db.session.flush()
-    case = open_case_from_triage(report, decision)
+    case = open_case_from_triage(report, decision, as_actor(handler))
     db.session.commit()
 
     supervisor = make_enrolled_staff(role=Role.SUPERVISOR)

@@ -69,7 +69,6 @@ def set_security_headers(response):
 
 def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
 
 
 def role_required(*roles: Role) -> Callable:

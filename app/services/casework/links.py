@@ -9,11 +9,14 @@ from sqlalchemy.orm import aliased
 
 from app.domain.reference import normalise_reference
 from app.extensions import db
-from app.models import CaseReport, PersonMatchKey, PersonRole, Report, ReportStatus, StaffUser
+from app.models import Case, CaseReport, PersonMatchKey, PersonRole, Report, ReportStatus
 from app.models.types import utcnow
 from app.services import audit
-from app.services.cases import FieldError, add_event, case_for_change, commit_case_change, get_case
-from app.services.errors import NotFound
+from app.services.actor import Actor
+from app.services.casework.access import case_for_change, get_case
+from app.services.casework.changes import StaleCase, add_event, touch
+from app.services.errors import FieldError, NotFound
+from app.services.transaction import autocommit
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ def _active_link(report_id: int) -> CaseReport | None:
     )
 
 
-def link_report(case_id: int, actor: StaffUser, *, reference: str, reason: str, expected_version: int) -> CaseReport:
+@autocommit(stale=StaleCase)
+def link_report(case_id: int, actor: Actor, *, reference: str, reason: str, expected_version: int) -> CaseReport:
     """Link another report into the case as part of the same course of conduct."""
     case = case_for_change(case_id, actor, expected_version)
     normalised = normalise_reference(reference)
@@ -47,20 +51,19 @@ def link_report(case_id: int, actor: StaffUser, *, reference: str, reason: str, 
         where = "this case" if existing.case_id == case.id else f"case {existing.case_id}"
         raise FieldError("reference", f"Report {report.reference} is already linked to {where}")
     link = CaseReport(case_id=case.id, report_id=report.id, origin=False, linked_at=utcnow(),
-                      linked_by_id=actor.id, link_reason=reason)
+                      linked_by_id=actor.staff_id, link_reason=reason)
     db.session.add(link)
     report.status = ReportStatus.WITH_OFFICER
     db.session.flush()
     add_event(case, actor, "linked", f"Report {report.reference} linked as part of the same course of conduct",
               detail=reason, data={"report_id": report.id, "link_id": link.id})
-    audit.record("case.report_linked", "case", case.id, details={"report_id": report.id, "link_id": link.id})
-    # Touch the case so its version moves: a form loaded before the link is stale.
-    case.updated_at = utcnow()
-    commit_case_change()
+    audit.record(actor, "case.report_linked", "case", case.id, details={"report_id": report.id, "link_id": link.id})
+    touch(case)
     return link
 
 
-def unlink_report(case_id: int, link_id: int, actor: StaffUser, *, reason: str, expected_version: int) -> CaseReport:
+@autocommit(stale=StaleCase)
+def unlink_report(case_id: int, link_id: int, actor: Actor, *, reason: str, expected_version: int) -> CaseReport:
     """Take a report out of the case, keeping the link's history with the reason."""
     case = case_for_change(case_id, actor, expected_version)
     link = db.session.get(CaseReport, link_id)
@@ -72,15 +75,35 @@ def unlink_report(case_id: int, link_id: int, actor: StaffUser, *, reason: str, 
     if len(case.active_links) <= 1:
         raise FieldError("reason", "A case needs at least one report: close the case instead")
     link.unlinked_at = utcnow()
-    link.unlinked_by_id = actor.id
+    link.unlinked_by_id = actor.staff_id
     link.unlink_reason = reason
-    report = db.session.get(Report, link.report_id)
-    add_event(case, actor, "unlinked", f"Report {report.reference} unlinked", detail=reason,
-              data={"report_id": report.id, "link_id": link.id})
-    audit.record("case.report_unlinked", "case", case.id, details={"report_id": report.id, "link_id": link.id})
-    case.updated_at = utcnow()
-    commit_case_change()
+    reference = db.session.scalar(select(Report.reference).where(Report.id == link.report_id))
+    add_event(case, actor, "unlinked", f"Report {reference} unlinked", detail=reason,
+              data={"report_id": link.report_id, "link_id": link.id})
+    audit.record(actor, "case.report_unlinked", "case", case.id,
+                 details={"report_id": link.report_id, "link_id": link.id})
+    touch(case)
     return link
+
+
+def active_link(case_id: int, link_id: int) -> tuple[CaseReport, Report]:
+    """A report linked to this case now, with its link; NotFound otherwise."""
+    link = db.session.get(CaseReport, link_id)
+    if link is None or link.case_id != case_id or link.unlinked_at is not None:
+        raise NotFound("That report is not linked to this case")
+    report = db.session.get(Report, link.report_id)
+    if report is None:
+        raise NotFound("That report is not linked to this case")
+    return link, report
+
+
+def suggested_reference(case: Case, raw_report_id: str | None, actor: Actor) -> str | None:
+    """The reference to fill in on the link form from a suggestion's link: only a report suggested for this case."""
+    if not raw_report_id or not raw_report_id.isdigit() or len(raw_report_id) > 9:
+        return None
+    report_id = int(raw_report_id)
+    found = next((s.report for s in suggestions(case.id) if s.report.id == report_id), None)
+    return found.reference if found is not None else None
 
 
 def suggestions(case_id: int, limit: int = 50) -> list[Suggestion]:
@@ -105,11 +128,13 @@ def suggestions(case_id: int, limit: int = 50) -> list[Suggestion]:
     reports = db.session.scalars(
         select(Report).where(Report.id.in_(list(roles))).order_by(Report.received_at.desc()).limit(limit)
     )
-    found = []
-    for report in reports:
-        link = _active_link(report.id)
-        found.append(Suggestion(report, PersonRole.SUSPECT in roles[report.id], PersonRole.VICTIM in roles[report.id],
-                                link.case_id if link else None))
+    listed = list(reports)
+    cases_by_report = dict(db.session.execute(
+        select(CaseReport.report_id, CaseReport.case_id)
+        .where(CaseReport.report_id.in_([r.id for r in listed]), CaseReport.unlinked_at.is_(None))
+    ).all()) if listed else {}
+    found = [Suggestion(report, PersonRole.SUSPECT in roles[report.id], PersonRole.VICTIM in roles[report.id],
+                        cases_by_report.get(report.id)) for report in listed]
     # Same suspect first: that is the course of conduct; a shared victim alone may be another stalker.
     found.sort(key=lambda s: (not s.same_suspect, -s.report.received_at.timestamp()))
     return found

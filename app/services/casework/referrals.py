@@ -18,21 +18,17 @@ from app.domain.referrals import (
     ReferralStatus,
     parse_local_partners,
 )
+from app.domain.safe_contact import SafeContactRules
 from app.extensions import db
-from app.models import Referral, RiskAssessment, StaffUser
+from app.models import Referral, Report, RiskAssessment, StaffUser
 from app.models.types import utcnow
 from app.services import audit
-from app.services.cases import (
-    FieldError,
-    StaleCase,
-    add_event,
-    case_for_change,
-    commit_case_change,
-    get_case,
-    safe_contact_for_case,
-)
-from app.services.errors import NotFound
-from app.services.safe_contact import SafeContactRules
+from app.services.actor import Actor
+from app.services.casework.access import can_view, case_for_change, get_case
+from app.services.casework.changes import StaleCase, add_event
+from app.services.casework.victim_contact import rules_for_case
+from app.services.errors import FieldError, Forbidden, NotFound
+from app.services.transaction import autocommit
 
 
 def partners() -> tuple[Partner, ...]:
@@ -72,7 +68,8 @@ def _consent_note(consent: ReferralConsent, note: str | None) -> str | None:
     return note
 
 
-def make_referral(case_id: int, actor: StaffUser, *, partner_code: str, consent: ReferralConsent,
+@autocommit(stale=StaleCase)
+def make_referral(case_id: int, actor: Actor, *, partner_code: str, consent: ReferralConsent,
                   consent_note: str | None, reason: str | None, expected_version: int) -> Referral:
     """Propose a referral, recording the victim's consent (and why, when not given)."""
     case = case_for_change(case_id, actor, expected_version)
@@ -80,14 +77,13 @@ def make_referral(case_id: int, actor: StaffUser, *, partner_code: str, consent:
     consent_note = _consent_note(consent, consent_note)
     now = utcnow()
     referral = Referral(case_id=case.id, partner=chosen.code, partner_name=chosen.name, consent=consent,
-                        consent_note=consent_note, consent_recorded_at=now, consent_recorded_by_id=actor.id,
+                        consent_note=consent_note, consent_recorded_at=now, consent_recorded_by_id=actor.staff_id,
                         reason=(reason or "").strip() or None,
-                        status=ReferralStatus.PROPOSED, proposed_at=now, created_by_id=actor.id)
+                        status=ReferralStatus.PROPOSED, proposed_at=now, created_by_id=actor.staff_id)
     db.session.add(referral)
     db.session.flush()
-    audit.record("case.referral_made", "case", case.id,
+    audit.record(actor, "case.referral_made", "case", case.id,
                  details={"referral_id": referral.id, "partner": chosen.code, "consent": consent.value})
-    commit_case_change()
     return referral
 
 
@@ -99,7 +95,8 @@ def get_referral(case_id: int, referral_id: int) -> Referral:
     return referral
 
 
-def change_referral_status(case_id: int, referral_id: int, actor: StaffUser, *, status: ReferralStatus,
+@autocommit(stale=StaleCase)
+def change_referral_status(case_id: int, referral_id: int, actor: Actor, *, status: ReferralStatus,
                            expected_version: int) -> Referral:
     """Move a referral on (proposed, sent, accepted or declined), dating each step."""
     case = case_for_change(case_id, actor)
@@ -122,13 +119,13 @@ def change_referral_status(case_id: int, referral_id: int, actor: StaffUser, *, 
         referral.declined_at = now
     add_event(case, actor, "referral_status", f"Referral to {referral.partner_name}: {status.label.lower()}",
               data={"referral_id": referral.id, "from": previous.value, "to": status.value})
-    audit.record("case.referral_status_changed", "case", case.id,
+    audit.record(actor, "case.referral_status_changed", "case", case.id,
                  details={"referral_id": referral.id, "from": previous.value, "to": status.value})
-    commit_case_change()
     return referral
 
 
-def record_consent(case_id: int, referral_id: int, actor: StaffUser, *, consent: ReferralConsent,
+@autocommit(stale=StaleCase)
+def record_consent(case_id: int, referral_id: int, actor: Actor, *, consent: ReferralConsent,
                    consent_note: str | None, expected_version: int) -> Referral:
     """Record the victim's consent again (asked later, given, refused or withdrawn), keeping the history."""
     case = case_for_change(case_id, actor)
@@ -144,7 +141,7 @@ def record_consent(case_id: int, referral_id: int, actor: StaffUser, *, consent:
     referral.consent = consent
     referral.consent_note = consent_note
     referral.consent_recorded_at = utcnow()
-    referral.consent_recorded_by_id = actor.id
+    referral.consent_recorded_by_id = actor.staff_id
     # The event keeps what the consent was before, so the timeline still shows the consent the referral was made with.
     add_event(case, actor, "referral_consent",
               f"Consent to the referral to {referral.partner_name}: {consent.label.lower()}"
@@ -153,10 +150,9 @@ def record_consent(case_id: int, referral_id: int, actor: StaffUser, *, consent:
               data={"referral_id": referral.id, "from": previous.value, "to": consent.value,
                     "from_note": previous_note})
     # No note in the audit: it may hold what the victim said.
-    audit.record("case.referral_consent_recorded", "case", case.id,
+    audit.record(actor, "case.referral_consent_recorded", "case", case.id,
                  details={"referral_id": referral.id, "partner": referral.partner, "from": previous.value,
                           "to": consent.value})
-    commit_case_change()
     return referral
 
 
@@ -178,36 +174,30 @@ class ReferralSummary:
     produced_at: datetime
 
 
-def referral_summary(case_id: int, referral_id: int, actor: StaffUser) -> ReferralSummary:
+@autocommit
+def referral_summary(case_id: int, referral_id: int, actor: Actor) -> ReferralSummary:
     """Return the printable referral summary, auditing that it was produced."""
-    from app.services.cases import Forbidden, can_view
-
     case = get_case(case_id)
     if not can_view(case, actor):
         raise Forbidden("You cannot see this case")
     referral = get_referral(case_id, referral_id)
     origin = next((link for link in case.active_links if link.origin), None) or next(iter(case.active_links), None)
-    answers = {}
-    if origin is not None:
-        from app.models import Report
-
-        report = db.session.get(Report, origin.report_id)
-        answers = report.answers or {} if report else {}
-    about = answers.get("about_you") if isinstance(answers.get("about_you"), dict) else {}
-    children = answers.get("children") if isinstance(answers.get("children"), dict) else {}
+    report = db.session.get(Report, origin.report_id) if origin is not None else None
+    answers = report.parsed_answers() if report is not None else None
     assessment = db.session.scalar(
         select(RiskAssessment).where(RiskAssessment.case_id == case.id)
         .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc()).limit(1)
     )
-    officer = db.session.get(StaffUser, case.owner_id) if case.owner_id else actor
-    audit.record("case.referral_summary_viewed", "case", case.id, details={"referral_id": referral.id})
-    db.session.commit()
+    officer = db.session.get(StaffUser, case.owner_id) if case.owner_id else None
+    audit.record(actor, "case.referral_summary_viewed", "case", case.id, details={"referral_id": referral.id})
+    in_household = answers.children.in_household if answers else None
     return ReferralSummary(
         referral=referral,
         officer_name=officer.name if officer else actor.name,
-        victim_name=(about.get("name") or "").strip() or "Not given",
-        safe_contact=safe_contact_for_case(case),
+        victim_name=(answers.about_you.name if answers else "") or "Not given",
+        safe_contact=rules_for_case(case),
         assessment=assessment,
-        children_in_household={"yes": "Yes", "no": "No"}.get(children.get("in_household"), "Not known"),
+        children_in_household=in_household.label if in_household and in_household.value != "not_sure"
+        else "Not known",
         produced_at=utcnow(),
     )

@@ -12,10 +12,13 @@ from app.domain.errors import DomainError
 from app.domain.instruments import Instrument, RiskLevel, available_instruments, load_instrument
 from app.domain.risk import Override, RiskResult, score
 from app.extensions import db
-from app.models import Case, CaseReport, Report, RiskAssessment, StaffUser
+from app.models import Case, CaseReport, Report, RiskAssessment
 from app.services import audit
-from app.services.cases import FieldError, case_for_change, commit_case_change
-from app.services.errors import NotFound
+from app.services.actor import Actor
+from app.services.casework.access import case_for_change
+from app.services.casework.changes import StaleCase
+from app.services.errors import FieldError, NotFound
+from app.services.transaction import autocommit
 
 
 def instruments() -> list[Instrument]:
@@ -43,11 +46,8 @@ def _domestic(case: Case) -> bool:
         .where(CaseReport.case_id == case.id, CaseReport.unlinked_at.is_(None))
         .order_by(CaseReport.origin.desc(), Report.received_at).limit(1)
     )
-    suspect = (report.answers or {}).get("suspect") if report else None
-    relationship = suspect.get("relationship") if isinstance(suspect, Mapping) else None
-    try:
-        known = Relationship(relationship)
-    except ValueError:
+    known = report.parsed_answers().suspect.relationship if report else None
+    if known is None:
         return True  # unknown or unanswered: keep the domestic-abuse prompts (MARAC, IDVA) rather than lose them
     return known.is_domestic or known is Relationship.NOT_KNOWN
 
@@ -57,7 +57,8 @@ def preview(case: Case, inst: Instrument, answers: Mapping[str, str]) -> RiskRes
     return score(inst, answers, medium_threshold(inst), stalking_case=case.stalking, domestic=_domestic(case))
 
 
-def record_assessment(case_id: int, actor: StaffUser, *, instrument_id: str, answers: Mapping[str, str],
+@autocommit(stale=StaleCase)
+def record_assessment(case_id: int, actor: Actor, *, instrument_id: str, answers: Mapping[str, str],
                       expected_version: int, judgement_level: str | None = None,
                       judgement_reason: str | None = None) -> RiskAssessment:
     """Score and keep an assessment; judgement is needed for unbanded instruments, and reasons for overrides."""
@@ -105,14 +106,13 @@ def record_assessment(case_id: int, actor: StaffUser, *, instrument_id: str, ans
         meets_marac=result.meets_marac,
         prompts=list(result.prompts),
         medium_threshold=medium_threshold(inst),
-        assessed_by_id=actor.id,
+        assessed_by_id=actor.staff_id,
     )
     db.session.add(assessment)
     case.risk_level = result.level.value
     db.session.flush()
-    audit.record("case.risk_assessed", "case", case.id, details={
+    audit.record(actor, "case.risk_assessed", "case", case.id, details={
         "assessment_id": assessment.id, "instrument": inst.id, "version": inst.version,
         "level": assessment.level, "overridden": assessment.overridden, "yes_count": assessment.yes_count,
     })
-    commit_case_change()
     return assessment
