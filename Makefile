@@ -46,8 +46,10 @@ browser-deps: ## Install Debian's Chromium for the browser tests when missing (n
 	  else echo "Chromium not found: browser tests will be skipped (set CHROMIUM_PATH)"; fi; \
 	fi
 
-lint: setup ## Run ruff
+lint: setup ## Run ruff, the type checker (mypy) and the import contracts (import-linter)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: setup browser-deps lint ## Set up and run every test (PostgreSQL too when TEST_DATABASE_URL is set)
 	FLASK_CONFIG=test $(BIN)/pytest

@@ -44,7 +44,7 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY = _env("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _normalise_database_url(
-        _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}")
+        _env("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
     )
     # hide_parameters: a failed statement must never print victim data into the logs.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
@@ -164,7 +164,7 @@ CONFIGS: dict[str, type[Config]] = {
 
 def get_config(name: str | None = None) -> type[Config]:
     """The configuration class named by `name` or FLASK_CONFIG (default production: safe by default)."""
-    key = name or _env("FLASK_CONFIG", "production")
+    key = name or _env("FLASK_CONFIG") or "production"
     try:
         return CONFIGS[key]
     except KeyError:

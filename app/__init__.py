@@ -26,7 +26,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     # The embedded SQLite database and uploads live under instance/, outside the web root.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     # One proxy (the load balancer) in front: trust its X-Forwarded-For/Proto for client IPs and HTTPS.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
 
     _configure_logging(app)
     _init_extensions(app)

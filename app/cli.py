@@ -6,17 +6,17 @@ import click
 from flask import Flask, current_app
 
 from app.models import Role
+from app.services import drafts
 from app.services.actor import Actor
 from app.services.errors import ServiceError
+from app.services.reports import match_secret
+from app.services.seed_demo import seed_demo_reports
+from app.services.staff_accounts import create_demo_staff, create_staff
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(create_staff_command)
-    app.cli.add_command(create_demo_staff_command)
-
-    from app.public import later
-
-    later.init_app(app)
+    for command in (create_staff_command, create_demo_staff_command, purge_drafts_command, seed_demo_command):
+        app.cli.add_command(command)
 
 
 @click.command("create-staff")
@@ -27,8 +27,6 @@ def init_app(app: Flask) -> None:
 @click.password_option("--password", prompt="Password (not shown)", confirmation_prompt=True)
 def create_staff_command(name: str, email: str, role: str, veo: bool, password: str) -> None:
     """Create a staff account. The password is prompted for and never echoed."""
-    from app.services.staff_accounts import create_staff
-
     try:
         user = create_staff(Actor.system("cli"), name, email, Role(role), password, is_veo=veo,
                             must_change_password=False)
@@ -41,8 +39,6 @@ def create_staff_command(name: str, email: str, role: str, veo: bool, password: 
 @click.command("create-demo-staff")
 def create_demo_staff_command() -> None:
     """Development only: create one demo account per role if there are no staff accounts."""
-    from app.services.staff_accounts import create_demo_staff
-
     if not current_app.config.get("CREATE_DEMO_STAFF"):
         raise click.ClickException("Demo accounts are only created in the development configuration.")
     credentials = create_demo_staff()
@@ -53,3 +49,29 @@ def create_demo_staff_command() -> None:
     click.echo("Demo staff accounts (one-time passwords, change at first sign-in):")
     for cred in credentials:
         click.echo(f"  {cred.role.label:<14} {cred.email:<36} {cred.password}")
+
+
+@click.command("purge-drafts")
+def purge_drafts_command() -> None:
+    """Delete every expired draft and its files (run from cron; drafts past their time are also deleted on access)."""
+    count = drafts.purge_expired()
+    click.echo(f"Deleted {count} expired draft{'s' if count != 1 else ''}.")
+
+
+@click.command("seed-demo")
+@click.option("--reports", "count", type=click.IntRange(1, 10_000_000), default=1000, show_default=True,
+              help="How many synthetic reports to add.")
+@click.option("--seed", type=int, default=None, help="Random seed, for the same data every time.")
+@click.option("--awaiting", type=click.FloatRange(0, 1), default=0.05, show_default=True,
+              help="Share of the reports still awaiting triage (the rest are history).")
+def seed_demo_command(count: int, seed: int | None, awaiting: float) -> None:
+    """Bulk-insert synthetic reports (invented people) with incidents, repeat victims and suspects."""
+    step = max(count // 10, 10_000)
+
+    def progress(done: int) -> None:
+        if done % step == 0 or done == count:
+            click.echo(f"  {done:,} reports")
+
+    result = seed_demo_reports(count, seed=seed, awaiting_share=awaiting, secret=match_secret(), progress=progress)
+    click.echo(f"Loaded {result.reports:,} reports, {result.incidents:,} incidents and {result.people:,} people "
+               f"in {result.seconds:.1f} s.")

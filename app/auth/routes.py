@@ -10,8 +10,8 @@ from flask_login import current_user
 from app.auth import bp
 from app.auth import session as staff_session
 from app.auth.forms import ChangePasswordForm, EnrolForm, SignInForm
-from app.extensions import db, limiter
-from app.models import Role, StaffUser
+from app.extensions import limiter
+from app.models import Role
 from app.services import auth as auth_service
 from app.services.errors import Conflict, FieldError, NotFound
 from app.web.actor import current_actor, sign_in_attempt
@@ -70,10 +70,10 @@ def sign_in():
             next_url = _safe_next(request.args.get("next"))
             if outcome.needs_enrolment:
                 session.clear()
-                session[_ENROL_KEY] = outcome.user_id
+                session[_ENROL_KEY] = outcome.user.id
                 session["staff_enrol_next"] = next_url
                 return redirect(url_for("auth.set_up_authenticator"))
-            staff_session.start(db.session.get(StaffUser, outcome.user_id), outcome.session_token)
+            staff_session.start(outcome.user, outcome.session_token)
             return redirect(next_url or url_for("auth.staff_home"))
     return render_template("auth/sign_in.html", form=form, reason=reason,
                            lockout_attempts=current_app.config["STAFF_LOCKOUT_ATTEMPTS"],
@@ -90,7 +90,7 @@ def set_up_authenticator():
     form = EnrolForm()
     if form.validate_on_submit():
         try:
-            token = auth_service.confirm_enrolment(user_id, form.code.data, client=sign_in_attempt())
+            outcome = auth_service.confirm_enrolment(user_id, form.code.data, client=sign_in_attempt())
         except FieldError as failure:
             add_field_errors(form, failure)
         except Conflict:
@@ -98,7 +98,7 @@ def set_up_authenticator():
             return redirect(url_for("auth.sign_in"))
         else:
             next_url = session.get("staff_enrol_next")
-            staff_session.start(db.session.get(StaffUser, user_id), token)
+            staff_session.start(outcome.user, outcome.session_token)
             return redirect(next_url or url_for("auth.staff_home"))
     try:
         secret, qr = auth_service.enrolment_details(user_id, current_app.config["FORCE_NAME"])

@@ -15,7 +15,7 @@ SIGNED_OUT_REASON = "staff_signed_out"
 _DURING_PASSWORD_CHANGE = {"auth.change_password", "auth.sign_out", "auth.sign_in", "static"}
 
 
-def start(user: StaffUser, token: str) -> None:
+def start(user: StaffUser, token: str | None) -> None:
     """A fresh session (no fixation) for a signed-in person, carrying their current session token."""
     session.clear()
     login_user(user)

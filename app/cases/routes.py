@@ -19,6 +19,7 @@ from app.cases.forms import (
     UnlinkForm,
     risk_form_class,
 )
+from app.domain.referrals import CONSENT_OPEN, TRANSITIONS
 from app.domain.working_days import EnhancedRightsCategory
 from app.models import CaseOutcome, CaseStatus, ReferralConsent, ReferralStatus, Role
 from app.services import triage as triage_service
@@ -102,8 +103,8 @@ def show(case_id: int):
     page = case_page.view_case(case_id, current_actor())
     return render_template(
         "cases/show.html", page=page, claim_form=ClaimForm(), suggestions=links.suggestions(case_id),
-        partners={p.code: p for p in referrals.partners()}, transitions=referrals.TRANSITIONS,
-        consent_open=referrals.CONSENT_OPEN,
+        partners={p.code: p for p in referrals.partners()}, transitions=TRANSITIONS,
+        consent_open=CONSENT_OPEN,
         instruments=risk.instruments(),
     )
 
@@ -187,7 +188,7 @@ def referral_status(case_id: int, referral_id: int):
     case = _open_case(case_id)
     referral = referrals.get_referral(case_id, referral_id)
     form = ReferralStatusForm()
-    allowed = referrals.TRANSITIONS[referral.status]
+    allowed = TRANSITIONS[referral.status]
     form.status.choices = [SelectChoice(s.value, s.label) for s in allowed]
     if request.method == "GET":
         form.version.data = referral.version

@@ -222,7 +222,8 @@ class Behaviours:
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any]) -> Behaviours:
-        counts = raw.get("counts") if isinstance(raw.get("counts"), Mapping) else {}
+        stored = raw.get("counts")
+        counts: Mapping[Any, Any] = stored if isinstance(stored, Mapping) else {}
         parsed_counts = tuple((Behaviour(code), value.strip()) for code, value in counts.items()
                               if code in Behaviour._value2member_map_ and isinstance(value, str) and value.strip())
         return cls(selected=_many(Behaviour, raw.get("selected")), other_detail=_text(raw, "other_detail"),
@@ -438,7 +439,7 @@ class Answers:
 
     def to_dict(self) -> dict[str, Any]:
         """The stored JSON shape of this version (enums as their codes, dates as ISO text)."""
-        stored = _jsonable(asdict(self))
+        stored: dict[str, Any] = _jsonable(asdict(self))
         stored["behaviours"]["counts"] = {code.value: text for code, text in self.behaviours.counts}
         return stored
 

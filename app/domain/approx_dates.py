@@ -22,10 +22,11 @@ _FILLER = re.compile(r"\b(about|around|approx(imately)?|roughly|circa|c\.|maybe|
                      r"in|on|the|of|early|mid|late|end|start|beginning|middle|ca)\b|[,.~?]")
 
 
-def _year(text: str) -> int | None:
+def _year(text: str, today: date) -> int | None:
     value = int(text)
     if value < 100:
-        value += 2000
+        # Two digits mean the most recent such year: "80" is 1980, "25" is 2025 (nothing here is in the future).
+        value += 2000 if 2000 + value <= today.year else 1900
     return value if 1900 <= value <= 2100 else None
 
 
@@ -73,16 +74,16 @@ def parse_date(text: str, today: date | None = None) -> ApproximateDate | None:
     # 3/4/2025, 3-4-25, 3.4.2025: day first, as in the UK.
     numeric = re.fullmatch(r"(\d{1,2})[/\- ](\d{1,2})[/\- ](\d{2}|\d{4})", words)
     if numeric:
-        return _dated(_year(numeric.group(3)), int(numeric.group(2)), int(numeric.group(1)), Precision.DAY)
+        return _dated(_year(numeric.group(3), today), int(numeric.group(2)), int(numeric.group(1)), Precision.DAY)
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", words)
     if iso:
         return _dated(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)), Precision.DAY)
     month_year = re.fullmatch(r"(\d{1,2}\s+)?([a-z]+)\s+(\d{2}|\d{4})", words)
     if month_year and month_year.group(2) in _MONTHS:
         if month_year.group(1):
-            return _dated(_year(month_year.group(3)), _MONTHS[month_year.group(2)], int(month_year.group(1)),
+            return _dated(_year(month_year.group(3), today), _MONTHS[month_year.group(2)], int(month_year.group(1)),
                           Precision.DAY)
-        return _dated(_year(month_year.group(3)), _MONTHS[month_year.group(2)], 1, Precision.MONTH)
+        return _dated(_year(month_year.group(3), today), _MONTHS[month_year.group(2)], 1, Precision.MONTH)
     month_first = re.fullmatch(r"([a-z]+)\s+(\d{1,2})\s+(\d{4})", words)
     if month_first and month_first.group(1) in _MONTHS:
         return _dated(int(month_first.group(3)), _MONTHS[month_first.group(1)], int(month_first.group(2)),
@@ -91,7 +92,7 @@ def parse_date(text: str, today: date | None = None) -> ApproximateDate | None:
     if season and season.group(1) in _SEASONS:
         return _dated(int(season.group(2)), _SEASONS[season.group(1)], 1, Precision.SEASON)
     if re.fullmatch(r"\d{4}", words):
-        return _dated(_year(words), 1, 1, Precision.YEAR)
+        return _dated(_year(words, today), 1, 1, Precision.YEAR)
     only_month = words if words in _MONTHS else None
     if only_month:
         month = _MONTHS[only_month]

@@ -200,7 +200,7 @@ class Offence(StrEnum):
     OTHER = "other"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # str.title is never wanted on an offence
         """Return a plain title for the victim."""
         return _OFFENCE_TEXT[self][0]
 

@@ -150,14 +150,20 @@ def _text(data: Mapping[str, Any], key: str, where: str, *, required: bool = Tru
     if value is None and not required:
         return ""
     _require(isinstance(value, str) and (bool(value.strip()) or not required), f"{where}: {key!r} must be text")
-    return value
+    return str(value)
 
 
 def _level(value: object, where: str) -> RiskLevel:
     try:
-        return RiskLevel(value)
+        return RiskLevel(str(value))
     except ValueError:
         raise InstrumentError(f"{where}: unknown level {value!r}") from None
+
+
+def _whole(value: object, message: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InstrumentError(message)
+    return value
 
 
 def _item_refs(value: object, known: set[str], where: str) -> tuple[str, ...]:
@@ -174,7 +180,7 @@ def _list(data: Mapping[str, Any], key: str, where: str) -> list[Mapping[str, An
         return []
     _require(isinstance(value, list), f"{where}: {key!r} must be a list")
     _require(all(isinstance(entry, Mapping) for entry in value), f"{where}: each entry of {key!r} must be an object")
-    return value
+    return list(value)
 
 
 def parse_instrument(data: Mapping[str, Any]) -> Instrument:
@@ -184,8 +190,8 @@ def parse_instrument(data: Mapping[str, Any]) -> Instrument:
     _require(not unknown, f"Unknown keys: {sorted(unknown)}")
     instrument_id = _text(data, "id", "instrument")
     _require(bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", instrument_id)), f"Bad instrument id {instrument_id!r}")
-    version = data.get("version")
-    _require(type(version) is int and version >= 1, "'version' must be a whole number from 1")
+    version = _whole(data.get("version"), "'version' must be a whole number from 1")
+    _require(version >= 1, "'version' must be a whole number from 1")
     where = f"{instrument_id} v{version}"
 
     groups = []
@@ -213,7 +219,8 @@ def parse_instrument(data: Mapping[str, Any]) -> Instrument:
     if data.get("bands") is not None:
         raw_bands = _list(data, "bands", where)
         _require(bool(raw_bands), f"{where}: 'bands' must be null or a non-empty list")
-        bands = tuple(Band(_level(raw.get("level"), where), raw.get("min_yes")) for raw in raw_bands)
+        bands = tuple(Band(_level(raw.get("level"), where), _whole(raw.get("min_yes"), f"{where}: bad 'min_yes'"))
+                      for raw in raw_bands)
         _validate_bands(bands, len(items), where)
 
     marac = data.get("marac_threshold")

@@ -150,5 +150,7 @@ def format_for_reading_aloud(code: str, phonetic: bool = False) -> str:
     """Return a code spaced for reading aloud, e.g. 'K 7 Q, 4 M X, 9 P T', optionally with phonetic words."""
     compact = _compact(code)
     groups = [compact[i : i + GROUP] for i in range(0, len(compact), GROUP)]
-    spell = (lambda char: _NATO.get(char, char)) if phonetic else (lambda char: char)
+    def spell(char: str) -> str:
+        return str(_NATO.get(char, char)) if phonetic else char
+
     return ", ".join(" ".join(spell(char) for char in group) for group in groups)

@@ -68,9 +68,9 @@ NEXT_STEP_LABELS = {
 class DecisionInput:
     """A triage decision as the form collected it."""
 
-    grade: Grade
+    grade: Grade | None
     classifications: tuple[Classification, ...]
-    next_step: NextStep
+    next_step: NextStep | None
     thrive: dict[str, str] = field(default_factory=dict)
     safeguarding: tuple[str, ...] = ()
     harassment_reason: str = ""
@@ -81,6 +81,10 @@ class DecisionInput:
 def decision_problems(decision: DecisionInput) -> dict[str, str]:
     """Rules a decision must meet, as field -> message (empty when it is complete)."""
     problems: dict[str, str] = {}
+    if decision.grade is None:
+        problems["grade"] = "Select a grade"
+    if decision.next_step is None:
+        problems["next_step"] = "Select the next step"
     chosen = set(decision.classifications)
     if not chosen:
         problems["classifications"] = "Select at least one classification"

@@ -32,7 +32,7 @@ When = TypeVar("When", date, datetime)
 def bank_holidays(year: int) -> frozenset[date]:
     """Return the England and Wales bank holidays (including substitute days) in a year."""
     # England and Wales share one list; holidays.UK(subdiv="WLS") gives the same dates.
-    return frozenset(holidays.UK(subdiv="ENG", years=year))
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
 def is_working_day(day: date) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.referrals import ReferralConsent, ReferralStatus
 from app.domain.working_days import EnhancedRightsCategory
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, enum_column, utcnow
 
 
@@ -53,7 +53,7 @@ class CaseOutcome(enum.StrEnum):
         }[self.value]
 
 
-class Case(db.Model):
+class Case(Model):
     """What officers work: one or more linked reports (one course of conduct), an owner and a status."""
 
     __tablename__ = "case_file"
@@ -102,7 +102,7 @@ class Case(db.Model):
         return f"<Case {self.id}>"
 
 
-class CaseReport(db.Model):
+class CaseReport(Model):
     """A report linked into a case; unlinking keeps the row, with who, when and why."""
 
     __tablename__ = "case_report"
@@ -121,7 +121,7 @@ class CaseReport(db.Model):
     case: Mapped[Case] = relationship(back_populates="links")
 
 
-class RiskAssessment(db.Model):
+class RiskAssessment(Model):
     """One completed risk checklist; re-assessments add rows, never change them."""
 
     __tablename__ = "risk_assessment"
@@ -147,7 +147,7 @@ class RiskAssessment(db.Model):
     assessed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Referral(db.Model):
+class Referral(Model):
     """A referral to a partner agency, with consent and status dates."""
 
     __tablename__ = "referral"
@@ -173,7 +173,7 @@ class Referral(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ContactAttempt(db.Model):
+class ContactAttempt(Model):
     """An attempt to contact the victim: channel, outcome and any unsafe-channel override."""
 
     __tablename__ = "contact_attempt"
@@ -190,7 +190,7 @@ class ContactAttempt(db.Model):
     summary: Mapped[str | None] = mapped_column(Text)
 
 
-class CaseNote(db.Model):
+class CaseNote(Model):
     """An append-only note; a correction is a new note pointing at the one it corrects."""
 
     __tablename__ = "case_note"
@@ -217,7 +217,7 @@ def _refuse_note_delete(mapper, connection, target) -> None:
     raise CaseNoteImmutable("Case notes are append-only: they cannot be deleted")
 
 
-class CaseEvent(db.Model):
+class CaseEvent(Model):
     """A change on a case for its timeline: claimed, reassigned, status changed, report linked or unlinked."""
 
     __tablename__ = "case_event"

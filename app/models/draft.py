@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
 
 
-class Draft(db.Model):
+class Draft(Model):
     __tablename__ = "draft"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

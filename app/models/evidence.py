@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
 
 
-class EvidenceFile(db.Model):
+class EvidenceFile(Model):
     __tablename__ = "evidence_file"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
 
 
-class Incident(db.Model):
+class Incident(Model):
     __tablename__ = "incident"
     __table_args__ = (Index("ix_incident_report_order", "report_id", "sort_date", "id"),)
 

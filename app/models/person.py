@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import enum_column
 
 
@@ -17,7 +17,7 @@ class PersonRole(enum.StrEnum):
     SUSPECT = "suspect"
 
 
-class Person(db.Model):
+class Person(Model):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -36,7 +36,7 @@ class Person(db.Model):
     match_keys: Mapped[list[PersonMatchKey]] = relationship(back_populates="person", cascade="all, delete-orphan")
 
 
-class PersonMatchKey(db.Model):
+class PersonMatchKey(Model):
     """A keyed hash of a normalised identity (name with date of birth, or with postcode) for repeat matching."""
 
     __tablename__ = "person_match_key"

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, SmallInteger, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.answers import Answers, parse_answers
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, enum_column, utcnow
 
 
@@ -41,7 +41,7 @@ class ReportStatus(enum.StrEnum):
         }[self.value]
 
 
-class Report(db.Model):
+class Report(Model):
     __tablename__ = "report"
     __table_args__ = (
         # The triage queue's first page: awaiting reports by priority, then age, as one index scan.

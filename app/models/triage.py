@@ -9,13 +9,13 @@ from sqlalchemy import JSON, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.triage import Grade, NextStep
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, enum_column, utcnow
 
 __all__ = ["Grade", "NextStep", "TriageDecision"]
 
 
-class TriageDecision(db.Model):
+class TriageDecision(Model):
     __tablename__ = "triage_decision"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

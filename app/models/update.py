@@ -9,11 +9,11 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.answers import Contact
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
 
 
-class ReportUpdate(db.Model):
+class ReportUpdate(Model):
     __tablename__ = "report_update"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

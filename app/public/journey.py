@@ -18,7 +18,8 @@ from app.domain.criteria import assess as assess_criteria
 from app.models import Channel
 from app.public import bp, draft_session, forms
 from app.public.draft_session import SENT_KEY, SUBMISSION_KEY, third_party, with_draft, you
-from app.public.steps import is_third_party, next_endpoint, previous_endpoint
+from app.public.steps import RETURN_TO_CHECK, is_third_party, next_endpoint, previous_endpoint
+from app.public.summary import summary_sections
 from app.services import drafts, evidence, reports
 from app.services.actor import Actor
 from app.web import questions
@@ -72,9 +73,13 @@ def saving() -> bool:
     return request.form.get("then") == "save"
 
 
+def _from_here() -> dict[str, Any]:
+    return {"from": request.path}
+
+
 def _to_save():
     # The page's answers are stored first, so what was typed just now is in the saved draft.
-    return redirect(url_for("public.save_draft", **{"from": request.path}))
+    return redirect(url_for("public.save_draft", **_from_here()))
 
 
 # 1. Danger now, and staying safe -----------------------------------------------------------------
@@ -130,7 +135,7 @@ def _after_who_is_reporting(draft) -> str:
     # A change from "me" to "someone else" on the way back to check answers still asks for the reporter's details.
     if returning_to_check() and is_third_party(draft.answers) and \
             not ((draft.answers or {}).get("reporter") or {}).get("victim_knows"):
-        return url_for("public.reporter_details", **{"return": "check"})
+        return url_for("public.reporter_details", **RETURN_TO_CHECK)
     return _after("public.who_is_reporting")
 
 
@@ -265,7 +270,7 @@ def add_incident(draft):
         drafts.change_answers(draft, lambda answers: answers.setdefault("incidents", []).append(item))
         if saving():
             return _to_save()
-        return redirect(url_for("public.incidents", **({"return": "check"} if returning_to_check() else {})))
+        return redirect(url_for("public.incidents", **(RETURN_TO_CHECK if returning_to_check() else {})))
     return render_template(QUESTION, form=form, title="Tell us about one time it happened", caption="Incidents",
                            back=url_for("public.incidents"))
 
@@ -382,7 +387,7 @@ def evidence_page(draft):
             form.files.errors = [str(refused)]
         else:
             if request.form.get("action") == "upload":
-                return redirect(url_for("public.evidence_page", **request.args))
+                return redirect(url_for("public.evidence_page", **dict[str, Any](request.args)))
             if saving():
                 return _to_save()
             return redirect(_after("public.evidence_page"))
@@ -451,8 +456,6 @@ def contact_details(draft):
 @with_draft
 def check_answers(draft):
     """Every answer with a change link; gaps show as Not provided."""
-    from app.public.summary import summary_sections
-
     answers = draft.answers or {}
     return render_template("public/journey/check_answers.html", title="Check your answers",
                            sections=summary_sections(answers, evidence.draft_files(draft.id)),

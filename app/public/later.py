@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import click
-from flask import Flask, current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 
 from app.domain.reference import normalise_reference, normalise_return_code
@@ -196,17 +195,3 @@ def change_contact():
                            intro="Tell us all the ways that are safe now. These replace what you told us before. "
                                  "Staff see these rules first.",
                            button="Save the new contact rules", back=url_for("public.your_report"))
-
-
-# Housekeeping ------------------------------------------------------------------------------------
-
-@click.command("purge-drafts")
-def purge_drafts_command() -> None:
-    """Delete every expired draft and its files (run from cron; drafts past their time are also deleted on access)."""
-    count = drafts.purge_expired()
-    click.echo(f"Deleted {count} expired draft{'s' if count != 1 else ''}.")
-
-
-def init_app(app: Flask) -> None:
-    """Register the journey's command-line tasks."""
-    app.cli.add_command(purge_drafts_command)

@@ -6,6 +6,7 @@ from flask import current_app, redirect, render_template, session
 
 from app.extensions import limiter
 from app.public import bp
+from app.public.exit_hooks import run_exit_hooks
 
 
 @bp.get("/")
@@ -18,8 +19,6 @@ def start():
 @limiter.exempt
 def exit_page():
     """Leave at once: delete unsaved answers, expire the session cookie, go to a neutral site."""
-    from app.public.exit_hooks import run_exit_hooks
-
     run_exit_hooks()
     session.clear()
     response = redirect(current_app.config["EXIT_URL"], code=303)

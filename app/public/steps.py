@@ -89,6 +89,9 @@ def is_third_party(answers: dict[str, Any] | None) -> bool:
     return isinstance(reporter, dict) and reporter.get("role") in {"on_behalf", "professional"}
 
 
+# Links from check answers carry this, so the page goes back there once answered.
+RETURN_TO_CHECK: dict[str, Any] = {"return": "check"}
+
 # The question pages in order; Back and Continue follow this list.
 STEPS: tuple[Step, ...] = (
     Step("public.journey_start", "danger", "Danger now"),

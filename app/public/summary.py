@@ -8,7 +8,7 @@ from flask import url_for
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 
-from app.public.steps import is_third_party
+from app.public.steps import RETURN_TO_CHECK, is_third_party
 from app.web import questions as forms
 
 # (endpoint, section, form factory, card heading); the order is the journey's.
@@ -70,15 +70,15 @@ def summary_sections(answers: dict[str, Any], files: list) -> list[dict[str, Any
             heading = THIRD_PARTY_HEADINGS.get(heading, heading)
         stored = answers.get(section)
         values = stored if isinstance(stored, dict) else {section: stored}
-        href = url_for(endpoint, **{"return": "check"})
+        href = url_for(endpoint, **RETURN_TO_CHECK)
         rows = cards.setdefault(heading, [])
         if factory is None:
-            form = forms.how_often_form((answers.get("behaviours") or {}).get("selected") or [],
+            often = forms.how_often_form((answers.get("behaviours") or {}).get("selected") or [],
                                         formdata=None, meta={"csrf": False})
             counts = values.get("counts") or {}
-            for name in [n for n in form._fields if n != "csrf_token"]:
+            for name in [n for n in often._fields if n != "csrf_token"]:
                 value = counts.get(name[len("count_"):]) if name.startswith("count_") else values.get(name)
-                rows.append(_row(form[name].label.text, display(form[name], value), href))
+                rows.append(_row(often[name].label.text, display(often[name], value), href))
             continue
         form: FlaskForm = factory(answers)(formdata=None, meta={"csrf": False})
         if third_party:
@@ -89,7 +89,7 @@ def summary_sections(answers: dict[str, Any], files: list) -> list[dict[str, Any
             count = len([i for i in answers.get("incidents") or [] if isinstance(i, dict)])
             rows.append(_row("Times it happened (incident log)",
                              escape(f"{count} incident{'s' if count != 1 else ''}") if count else NOT_PROVIDED,
-                             url_for("public.incidents", **{"return": "check"})))
+                             url_for("public.incidents", **RETURN_TO_CHECK)))
         if section == "evidence" and endpoint == "public.evidence_page":
             names = Markup("<br>").join(escape(f.original_name) for f in files) if files else NOT_PROVIDED
             rows.append(_row("Files uploaded", names, href))

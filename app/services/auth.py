@@ -39,11 +39,14 @@ class SignInFailed(FieldError):
 
 @dataclass(frozen=True)
 class SignInOutcome:
-    """A correct password: either a signed-in session token, or enrolment of a second factor still to do."""
+    """A correct password: either a signed-in session (its token), or enrolment of a second factor still to do."""
 
-    user_id: int
+    user: StaffUser
     session_token: str | None
-    needs_enrolment: bool
+
+    @property
+    def needs_enrolment(self) -> bool:
+        return self.session_token is None
 
 
 def normalise_sign_in_email(email: str | None) -> str:
@@ -98,7 +101,7 @@ def authenticate(email: str, password: str, code: str | None, *, client: Actor,
         if not user.totp_secret:
             user.totp_secret = pyotp.random_base32()
         audit.record(client, "auth.enrolment_started", "staff_user", user.id)
-        return SignInOutcome(user.id, None, needs_enrolment=True)
+        return SignInOutcome(user, None)
     step = _matching_step(user.totp_secret or "", code, user.totp_last_step, now)
     if step is None:
         _fail(user, now, client)
@@ -106,7 +109,7 @@ def authenticate(email: str, password: str, code: str | None, *, client: Actor,
     user.totp_last_step = step
     token = _start_session(user)
     audit.record(Actor.staff(user, client.client_ip), "auth.sign_in", "staff_user", user.id)
-    return SignInOutcome(user.id, token, needs_enrolment=False)
+    return SignInOutcome(user, token)
 
 
 def _start_session(user: StaffUser) -> str:
@@ -128,8 +131,8 @@ def enrolment_details(user_id: int, issuer: str) -> tuple[str, str]:
 
 
 @autocommit
-def confirm_enrolment(user_id: int, code: str, *, client: Actor, now: datetime | None = None) -> str:
-    """Turn on the second factor once the person proves their app makes the right codes; returns a session token."""
+def confirm_enrolment(user_id: int, code: str, *, client: Actor, now: datetime | None = None) -> SignInOutcome:
+    """Turn on the second factor once the person proves their app makes the right codes: signed in."""
     now = now or utcnow()
     user = _get(user_id)
     if user.totp_confirmed or not user.active:
@@ -143,7 +146,7 @@ def confirm_enrolment(user_id: int, code: str, *, client: Actor, now: datetime |
     actor = Actor.staff(user, client.client_ip)
     audit.record(actor, "auth.enrolment_confirmed", "staff_user", user.id)
     audit.record(actor, "auth.sign_in", "staff_user", user.id)
-    return token
+    return SignInOutcome(user, token)
 
 
 @autocommit

@@ -11,6 +11,7 @@ from pathlib import Path
 import filetype
 from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
 from app.models import EvidenceFile
@@ -99,7 +100,7 @@ def count_for(*, draft_id: int | None = None, update_files: int = 0) -> int:
     return db.session.scalar(select(func.count(EvidenceFile.id)).where(EvidenceFile.draft_id == draft_id)) or 0
 
 
-def check_and_store(upload, *, already: int) -> EvidenceFile:
+def check_and_store(upload: FileStorage, *, already: int) -> EvidenceFile:
     """Check one uploaded file (werkzeug FileStorage) and write it to storage; returns an unsaved row."""
     lim = limits()
     name = Path(upload.filename or "file").name[:255] or "file"
@@ -122,7 +123,7 @@ def check_and_store(upload, *, already: int) -> EvidenceFile:
 
 
 @autocommit
-def add_to_draft(draft_id: int, uploads: list) -> list[EvidenceFile]:
+def add_to_draft(draft_id: int, uploads: list[FileStorage]) -> list[EvidenceFile]:
     """Store uploaded files on a draft; all or nothing, so a refusal leaves no half-saved files."""
     already = count_for(draft_id=draft_id)
     rows: list[EvidenceFile] = []
@@ -155,7 +156,7 @@ def draft_files(draft_id: int) -> list[EvidenceFile]:
         select(EvidenceFile).where(EvidenceFile.draft_id == draft_id).order_by(EvidenceFile.id)))
 
 
-def close_all(uploads: list) -> None:
+def close_all(uploads: list[FileStorage]) -> None:
     """Close uploaded files now: large ones are spooled to temporary files."""
     for upload in uploads:
         upload.close()

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from app.domain.answers import IncidentAnswer
 from app.domain.priority import Priority, ReportFacts, assess_priority, most_urgent
@@ -72,7 +73,7 @@ def status(report_id: int) -> Status:
 
 
 @autocommit
-def add_to_report(report_id: int, incident: dict[str, Any] | None, uploads: list) -> ReportUpdate:
+def add_to_report(report_id: int, incident: dict[str, Any] | None, uploads: list[FileStorage]) -> ReportUpdate:
     """Store new incidents and files as one update; the report goes back to the triage queue."""
     report = _report(report_id)
     rows: list[EvidenceFile] = []

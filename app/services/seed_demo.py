@@ -15,7 +15,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.orm import scoped_session
 
 from app.domain.behaviours import Behaviour
 from app.domain.matching import keyed_hash, match_keys
@@ -158,18 +159,18 @@ def seed_demo_reports(count: int, *, seed: int | None = None, awaiting_share: fl
                         secret=secret, awaiting_share=awaiting_share, targets=targets)
         totals["incidents"] += len(tables["incident"])
         totals["people"] += len(tables["person"])
-        for name, columns, table in (("report", REPORT_COLUMNS, Report.__table__),
-                                     ("person", PERSON_COLUMNS, Person.__table__),
-                                     ("key", KEY_COLUMNS, PersonMatchKey.__table__),
-                                     ("incident", INCIDENT_COLUMNS, Incident.__table__)):
+        for name, columns, table in (("report", REPORT_COLUMNS, _table(Report)),
+                                     ("person", PERSON_COLUMNS, _table(Person)),
+                                     ("key", KEY_COLUMNS, _table(PersonMatchKey)),
+                                     ("incident", INCIDENT_COLUMNS, _table(Incident))):
             _write(session, table, columns, tables[name], postgres)
         done += n
         if progress:
             progress(done)
     if postgres:
-        for table in ("report", "person", "person_match_key", "incident"):
-            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
-                                 f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+        for name in ("report", "person", "person_match_key", "incident"):
+            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - fixed names
+                                 f"(SELECT COALESCE(MAX(id), 1) FROM {name}))"))
     audit.record(Actor.system("cli"), "demo.seed", "report", None, details={"reports": count})
     session.commit()
     if postgres:
@@ -178,11 +179,18 @@ def seed_demo_reports(count: int, *, seed: int | None = None, awaiting_share: fl
     return SeedResult(count, totals["incidents"], totals["people"], time.perf_counter() - started)
 
 
-def _write(session, table, columns: tuple[str, ...], rows: list[tuple[Any, ...]], postgres: bool) -> None:
+def _table(model: type[Any]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def _write(session: scoped_session[Any], table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]],
+           postgres: bool) -> None:
     if not rows:
         return
     if postgres:
-        raw = session.connection().connection.driver_connection
+        raw: Any = session.connection().connection.driver_connection
         with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([json.dumps(v) if isinstance(v, dict | list) else v for v in row])

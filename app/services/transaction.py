@@ -60,7 +60,8 @@ def autocommit(function: Callable[P, R]) -> Callable[P, R]: ...
 def autocommit(*, stale: type[Stale] = Stale) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
 
 
-def autocommit(function=None, *, stale: type[Stale] = Stale):
+def autocommit(function: Callable[P, R] | None = None, *,
+               stale: type[Stale] = Stale) -> Callable[P, R] | Callable[[Callable[P, R]], Callable[P, R]]:
     """Run a use case in one transaction; a lost optimistic-lock race becomes `stale` (a Stale error)."""
 
     def decorate(func: Callable[P, R]) -> Callable[P, R]:

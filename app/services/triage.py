@@ -125,8 +125,9 @@ def record_decision(report_id: int, handler: Actor, decision: DecisionInput, *, 
     now = now or utcnow()
     handler_id = handler.staff_id
     problems = decision_problems(decision)
-    if problems:
-        raise FieldError.many(problems)
+    grade, next_step = decision.grade, decision.next_step
+    if problems or grade is None or next_step is None:
+        raise FieldError.many(problems or {"grade": "Select a grade"})
     report = db.session.scalar(select(Report).where(Report.id == report_id).with_for_update()
                               .execution_options(populate_existing=True))
     if report is None:
@@ -143,12 +144,12 @@ def record_decision(report_id: int, handler: Actor, decision: DecisionInput, *, 
         officer = db.session.get(StaffUser, decision.assigned_to_id)
         if officer is None or officer.role != Role.OFFICER or not officer.active:
             raise FieldError("assigned_to", "Select an active officer or VEO")
-    named = decision.next_step is NextStep.NAMED_OFFICER
+    named = next_step is NextStep.NAMED_OFFICER
     row = TriageDecision(
         report_id=report.id, decided_by_id=handler.staff_id, decided_at=now, report_version=seen_version,
         thrive={key: (decision.thrive.get(key) or "").strip() for key in THRIVE},
-        grade=decision.grade, classifications=[c.value for c in decision.classifications],
-        safeguarding=list(decision.safeguarding), next_step=decision.next_step,
+        grade=grade, classifications=[c.value for c in decision.classifications],
+        safeguarding=list(decision.safeguarding), next_step=next_step,
         assigned_to_id=decision.assigned_to_id if named else None,
         rationale=decision.rationale.strip() or None,
         details={"harassment_reason": decision.harassment_reason.strip()} if decision.harassment_reason.strip() else {},
@@ -163,13 +164,13 @@ def record_decision(report_id: int, handler: Actor, decision: DecisionInput, *, 
     report.claim_expires_at = None
     # Refer-only work opens a case too: the referral, its consent and its Victims' Code deadline
     # (support within 2 working days) are recorded and tracked there.
-    needs_case = decision.next_step in (NextStep.OFFICER_POOL, NextStep.NAMED_OFFICER, NextStep.REFER_ONLY)
+    needs_case = next_step in (NextStep.OFFICER_POOL, NextStep.NAMED_OFFICER, NextStep.REFER_ONLY)
     report.status = ReportStatus.WITH_OFFICER if needs_case else ReportStatus.CLOSED
     db.session.flush()
     if needs_case:
         open_case_from_triage(report, row, handler)
     audit.record(handler, "triage.decision", "report", report.id, details={
-        "decision_id": row.id, "grade": decision.grade.value, "next_step": decision.next_step.value,
+        "decision_id": row.id, "grade": grade.value, "next_step": next_step.value,
         "classifications": [c.value for c in decision.classifications],
         "assigned_to_id": row.assigned_to_id,
     })

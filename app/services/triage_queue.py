@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, and_, false, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from app.domain.priority import Priority, describe_time_left, is_overdue
@@ -94,9 +95,10 @@ def decode_cursor(token: str | None) -> Cursor | None:
         return None
 
 
-def _awaiting(filters: QueueFilters, *, now: datetime, targets: Mapping[Priority, timedelta]) -> list:
+def _awaiting(filters: QueueFilters, *, now: datetime,
+              targets: Mapping[Priority, timedelta]) -> list[ColumnElement[bool]]:
     """The WHERE conditions for reports awaiting triage that pass the filters."""
-    conditions = [Report.awaiting_triage.is_(True)]
+    conditions: list[ColumnElement[bool]] = [Report.awaiting_triage.is_(True)]
     if filters.priority is not None:
         conditions.append(Report.priority_rank == filters.priority.rank)
     if filters.channel is not None:
@@ -111,7 +113,7 @@ def _awaiting(filters: QueueFilters, *, now: datetime, targets: Mapping[Priority
 
 
 def queue_statement(filters: QueueFilters, cursor: Cursor | None, *, now: datetime,
-                    targets: Mapping[Priority, timedelta], limit: int) -> Select:
+                    targets: Mapping[Priority, timedelta], limit: int) -> Select[*tuple[Any, ...]]:
     """The single SELECT for one page of the queue, in index order."""
     claimer = aliased(StaffUser)
     claim_active = and_(Report.claimed_by_id.is_not(None), Report.claim_expires_at > now)

@@ -2,7 +2,6 @@
 
 from flask import Blueprint
 
-# cli_group=None: its commands are top-level (`flask --app wsgi seed-demo`).
-bp = Blueprint("triage", __name__, url_prefix="/staff/triage", cli_group=None)
+bp = Blueprint("triage", __name__, url_prefix="/staff/triage")
 
-from app.triage import commands, phone, routes  # noqa: E402,F401  (routes register on import)
+from app.triage import phone, routes  # noqa: E402,F401  (routes register on import)

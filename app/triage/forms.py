@@ -96,10 +96,10 @@ class DecisionForm(FlaskForm):
         grade = next((g for g in Grade if g.value == self.grade.data), None)
         next_step = next((n for n in NextStep if n.value == self.next_step.data), None)
         return DecisionInput(
-            grade=grade,  # type: ignore[arg-type]  (None only while the form is invalid)
+            grade=grade,
             classifications=tuple(Classification(c) for c in self.classifications.data or []
                                   if c in Classification._value2member_map_),
-            next_step=next_step,  # type: ignore[arg-type]
+            next_step=next_step,
             thrive={name: self[name].data or "" for name in ("threat", "harm", "risk", "investigation",
                                                              "vulnerability", "engagement")},
             safeguarding=tuple(self.safeguarding.data or ()),
@@ -113,5 +113,6 @@ class DecisionForm(FlaskForm):
         # The decision rules run even when a field is missing, so every problem shows at once.
         problems = decision_problems(self.to_input())
         for name, message in problems.items():
-            self[name].errors = [*self[name].errors, message]
+            if message not in self[name].errors:
+                self[name].errors = [*self[name].errors, message]
         return valid and not problems

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -45,7 +47,7 @@ def queue():
     # The page number only labels the page ("Showing 26 to 50"); the signed cursor decides what is on it.
     number = request.args.get("page", type=int) or 1
     number = number if cursor and 1 < number < 100_000 else 1
-    args = {k: v for k, v in request.args.items() if k not in ("after", "submit", "page") and v}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("after", "submit", "page") and v}
     next_url = url_for("triage.queue", **args, after=page.next_cursor, page=number + 1) if page.next_cursor else None
     first_url = url_for("triage.queue", **args) if cursor else None
     awaiting = triage_queue.count_awaiting()

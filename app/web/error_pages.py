@@ -35,9 +35,10 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         code = error.code or 500
         response = render_error(code if code in ERROR_PAGES else 500)
-        if code == 405 and getattr(error, "valid_methods", None):
+        allowed = getattr(error, "valid_methods", None)
+        if code == 405 and allowed:
             rendered, status = response
-            return rendered, status, {"Allow": ", ".join(error.valid_methods)}
+            return rendered, status, {"Allow": ", ".join(allowed)}
         return response
 
     @app.errorhandler(Exception)

@@ -24,7 +24,7 @@ class Required(InputRequired):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message)
-        self.field_flags = {}
+        self.field_flags: dict[str, Any] = {}
 
 
 class ConfirmForm(FlaskForm):

@@ -45,7 +45,8 @@ def report_and_handler(live_app, site):
     from app.services.reports import submit_report
 
     with live_app.app_context():
-        report = submit_report(ANSWERS, channel=Channel.ONLINE, actor=Actor.victim(), submission_key=secrets.token_hex(16))
+        report = submit_report(ANSWERS, channel=Channel.ONLINE, actor=Actor.victim(),
+                               submission_key=secrets.token_hex(16))
         key = secrets.token_hex(24)
         stored = Path(live_app.config["UPLOAD_DIR"]) / key[:2] / key
         stored.parent.mkdir(parents=True, exist_ok=True)

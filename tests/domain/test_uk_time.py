@@ -36,3 +36,20 @@ def test_plain_dates_and_none():
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError, match="naive"):
         uk_datetime(datetime(2026, 1, 1, 12, 0))
+
+
+@pytest.mark.parametrize(("utc", "today"), [
+    # 00:30 BST on 1 July is 23:30 UTC on 30 June: the UK's today is already 1 July.
+    (datetime(2026, 6, 30, 23, 30, tzinfo=UTC), date(2026, 7, 1)),
+    # 00:30 GMT on 15 January is 00:30 UTC: the same day.
+    (datetime(2026, 1, 15, 0, 30, tzinfo=UTC), date(2026, 1, 15)),
+    # 23:30 GMT on 14 January: still the 14th.
+    (datetime(2026, 1, 14, 23, 30, tzinfo=UTC), date(2026, 1, 14)),
+])
+def test_today_is_the_uk_date(monkeypatch, utc, today):
+    from app.domain import uk_time
+
+    monkeypatch.setattr(uk_time, "clock", lambda: utc)
+    assert uk_time.today() == today
+    assert uk_time.utcnow() == utc
+    assert uk_time.now().date() == today

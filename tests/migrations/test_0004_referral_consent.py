@@ -18,7 +18,8 @@ from tests.web.cases.helpers import make_case, make_officer
 def test_existing_referrals_get_their_consent_dated_from_when_they_were_made(app_ctx):
     officer = make_officer()
     case = make_case(owner=officer)
-    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin", consent=ReferralConsent.NOT_ASKED,
+    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin",
+                                       consent=ReferralConsent.NOT_ASKED,
                                        consent_note="Not safe to talk yet", reason=None,
                                        expected_version=db.session.get(Case, case.id).version)
     referral_id, officer_id, made = referral.id, officer.id, datetime(2026, 1, 5, 10, 0, tzinfo=UTC)

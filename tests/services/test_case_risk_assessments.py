@@ -30,7 +30,8 @@ def owned(app_ctx):
 
 def _assess(case: Case, officer, instrument_id: str, yes: list[str], **judgement) -> RiskAssessment:
     version = db.session.get(Case, case.id).version
-    return record_assessment(case.id, as_actor(officer), instrument_id=instrument_id, answers=_answers(instrument_id, yes),
+    return record_assessment(case.id, as_actor(officer), instrument_id=instrument_id, answers=_answers(instrument_id,
+                                                                                                       yes),
                              expected_version=version, **judgement)
 
 
@@ -151,14 +152,16 @@ def test_every_question_needs_an_answer(owned):
     answers = _answers(DASH, [])
     del answers["27"]
     with pytest.raises(FieldError) as refused:
-        record_assessment(case.id, as_actor(officer), instrument_id=DASH, answers=answers, expected_version=case.version)
+        record_assessment(case.id, as_actor(officer), instrument_id=DASH, answers=answers,
+                          expected_version=case.version)
     assert refused.value.field == "item_27"
 
 
 def test_not_known_answers_are_kept_and_counted(owned):
     officer, case = owned
     answers = {**_answers(DASH, []), "1": "not_known", "2": "not_known"}
-    assessment = record_assessment(case.id, as_actor(officer), instrument_id=DASH, answers=answers, expected_version=case.version)
+    assessment = record_assessment(case.id, as_actor(officer), instrument_id=DASH, answers=answers,
+                                   expected_version=case.version)
     assert (assessment.not_known_count, assessment.answers["1"]) == (2, "not_known")
 
 

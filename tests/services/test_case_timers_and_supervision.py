@@ -148,7 +148,8 @@ def test_a_case_returned_to_the_pool_keeps_its_status_when_picked_up_again(app_c
     claims.claim_case(case.id, as_actor(first))
     status.change_status(case.id, as_actor(first), status=CaseStatus.AWAITING_CHARGE_DECISION,
                         expected_version=db.session.get(Case, case.id).version)
-    supervision.reassign(case.id, as_actor(supervisor), officer_id=None, expected_version=db.session.get(Case, case.id).version)
+    supervision.reassign(case.id, as_actor(supervisor), officer_id=None, expected_version=db.session.get(Case,
+                                                                                                         case.id).version)
     assert claims.claim_case(case.id, as_actor(make_officer())).status is CaseStatus.AWAITING_CHARGE_DECISION
 
 
@@ -174,7 +175,8 @@ def test_a_supervisor_can_give_a_pool_case_to_a_veo_who_then_has_it(app_ctx):
     veo = make_officer(name="Val Engagement", is_veo=True)
     case = make_case()
     assert veo in staff_directory.active_officers()
-    supervision.reassign(case.id, as_actor(supervisor), officer_id=veo.id, expected_version=db.session.get(Case, case.id).version)
+    supervision.reassign(case.id, as_actor(supervisor), officer_id=veo.id, expected_version=db.session.get(Case,
+                                                                                                           case.id).version)
     stored = db.session.get(Case, case.id)
     assert (stored.owner_id, stored.status) == (veo.id, CaseStatus.IN_PROGRESS)
     assert [row.case.id for row in lists.my_cases(as_actor(veo))] == [case.id]

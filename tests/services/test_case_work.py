@@ -49,7 +49,8 @@ def _version(case) -> int:
 
 def test_referral_moves_through_its_states_with_dates(owned):
     officer, case = owned
-    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin", consent=ReferralConsent.GIVEN,
+    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin",
+                                       consent=ReferralConsent.GIVEN,
                                        consent_note=None, reason="High risk", expected_version=_version(case))
     assert referral.status is ReferralStatus.PROPOSED
     assert (referral.proposed_at is not None, referral.sent_at) == (True, None)
@@ -97,10 +98,12 @@ def test_consent_not_given_needs_a_why(owned, consent):
 
 def test_a_stale_referral_update_is_refused(owned):
     officer, case = owned
-    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin", consent=ReferralConsent.GIVEN,
+    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin",
+                                       consent=ReferralConsent.GIVEN,
                                        consent_note=None, reason=None, expected_version=_version(case))
     seen = referral.version
-    referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.SENT, expected_version=seen)
+    referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.SENT,
+                                     expected_version=seen)
     with pytest.raises(StaleCase):
         referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.DECLINED,
                                          expected_version=seen)
@@ -124,7 +127,8 @@ def test_the_referral_summary_holds_only_what_the_partner_needs(app_ctx):
         "children": {"in_household": "yes"},
     }
     case = make_case(owner=officer, answers=answers)
-    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin", consent=ReferralConsent.GIVEN,
+    referral = referrals.make_referral(case.id, as_actor(officer), partner_code="paladin",
+                                       consent=ReferralConsent.GIVEN,
                                        consent_note=None, reason="High risk", expected_version=_version(case))
     summary = referrals.referral_summary(case.id, referral.id, as_actor(officer))
     assert (summary.victim_name, summary.children_in_household) == ("Alex Example", "Yes")
@@ -146,7 +150,8 @@ def test_an_unsafe_channel_warns_and_needs_an_override_reason(owned, channel, ou
     kwargs = {"channel": channel, "outcome": outcome, "summary": None, "gave_update": False, "acknowledgement": False}
     if unsafe:
         with pytest.raises(FieldError) as warned:
-            contacts.record_contact(case.id, as_actor(officer), override_reason=None, expected_version=_version(case), **kwargs)
+            contacts.record_contact(case.id, as_actor(officer), override_reason=None, expected_version=_version(case),
+                                    **kwargs)
         assert warned.value.field == "override_reason"
         contact = contacts.record_contact(case.id, as_actor(officer), override_reason="Victim asked by phone to email",
                                           expected_version=_version(case), **kwargs)
@@ -154,7 +159,8 @@ def test_an_unsafe_channel_warns_and_needs_an_override_reason(owned, channel, ou
         audited = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.unsafe_channel_override"))
         assert [e.details for e in audited] == [{"contact_id": contact.id, "channel": channel, "outcome": outcome}]
     else:
-        contact = contacts.record_contact(case.id, as_actor(officer), override_reason=None, expected_version=_version(case),
+        contact = contacts.record_contact(case.id, as_actor(officer), override_reason=None,
+                                          expected_version=_version(case),
                                           **kwargs)
         assert contact.unsafe_channel_override is None
 
@@ -172,7 +178,8 @@ def test_newer_contact_rules_from_a_victim_update_take_over(owned):
 
 def test_a_contact_giving_an_update_or_the_acknowledgement_meets_those_timers(owned):
     officer, case = owned
-    contacts.record_contact(case.id, as_actor(officer), channel="phone_call", outcome="spoke_to_victim", summary="Explained",
+    contacts.record_contact(case.id, as_actor(officer), channel="phone_call", outcome="spoke_to_victim",
+                            summary="Explained",
                             gave_update=True, acknowledgement=True, override_reason=None,
                             expected_version=_version(case))
     fresh = db.session.get(Case, case.id)
@@ -220,12 +227,14 @@ def test_closing_needs_an_outcome_and_nfa_needs_a_rationale(owned):
         case_status.change_status(case.id, as_actor(officer), status=CaseStatus.CLOSED, expected_version=_version(case))
     assert no_outcome.value.field == "outcome"
     with pytest.raises(FieldError) as no_rationale:
-        case_status.change_status(case.id, as_actor(officer), status=CaseStatus.CLOSED, outcome=CaseOutcome.NO_FURTHER_ACTION,
+        case_status.change_status(case.id, as_actor(officer), status=CaseStatus.CLOSED,
+                                  outcome=CaseOutcome.NO_FURTHER_ACTION,
                             rationale=" ", expected_version=_version(case))
     assert no_rationale.value.field == "rationale"
     for status in (CaseStatus.AWAITING_CHARGE_DECISION, CaseStatus.CHARGED):
         case_status.change_status(case.id, as_actor(officer), status=status, expected_version=_version(case))
-    closed = case_status.change_status(case.id, as_actor(officer), status=CaseStatus.CLOSED, outcome=CaseOutcome.NO_FURTHER_ACTION,
+    closed = case_status.change_status(case.id, as_actor(officer), status=CaseStatus.CLOSED,
+                                       outcome=CaseOutcome.NO_FURTHER_ACTION,
                                  rationale="Victim moved away and withdrew", expected_version=_version(case))
     assert (closed.status, closed.outcome_rationale, closed.closed_at is not None) == (
         CaseStatus.CLOSED, "Victim moved away and withdrew", True)
@@ -238,7 +247,8 @@ def test_two_people_cannot_overwrite_each_other(owned):
     officer, case = owned
     supervisor = make_officer(role=Role.SUPERVISOR)
     both_saw = _version(case)
-    case_status.change_status(case.id, as_actor(supervisor), status=CaseStatus.AWAITING_CHARGE_DECISION, expected_version=both_saw)
+    case_status.change_status(case.id, as_actor(supervisor), status=CaseStatus.AWAITING_CHARGE_DECISION,
+                              expected_version=both_saw)
     with pytest.raises(StaleCase):
         case_status.change_status(case.id, as_actor(officer), status=CaseStatus.CHARGED, expected_version=both_saw)
     assert db.session.get(Case, case.id).status is CaseStatus.AWAITING_CHARGE_DECISION
@@ -256,13 +266,15 @@ def test_enhanced_rights_are_recorded_with_why_and_shorten_the_timers(owned):
         case_status.record_enhanced_rights(case.id, as_actor(officer), enhanced=True, category=None, reason="x",
                                      expected_version=_version(case))
     assert no_category.value.field == "category"
-    case_status.record_enhanced_rights(case.id, as_actor(officer), enhanced=False, category=None, reason="One incident only so far",
+    case_status.record_enhanced_rights(case.id, as_actor(officer), enhanced=False, category=None,
+                                       reason="One incident only so far",
                                  expected_version=_version(case))
     fresh = db.session.get(Case, case.id)
     standard = {t.key: t.due_at.date().isoformat() for t in case_timers(fresh, received, [])}
     assert standard == {"acknowledgement": "2027-01-04", "support_referral": "2026-12-29",
                         "victim_update": "2027-01-04"}
-    case_status.record_enhanced_rights(case.id, as_actor(officer), enhanced=True, category=EnhancedRightsCategory.PERSISTENTLY_TARGETED,
+    case_status.record_enhanced_rights(case.id, as_actor(officer), enhanced=True,
+                                       category=EnhancedRightsCategory.PERSISTENTLY_TARGETED,
                                  reason="Months of contact", expected_version=_version(case))
     assert db.session.get(Case, case.id).enhanced_rights_category is EnhancedRightsCategory.PERSISTENTLY_TARGETED
 
@@ -294,10 +306,12 @@ def test_linking_and_unlinking_keep_the_reasons(owned):
     origin_id = db.session.scalar(select(CaseReport.report_id).where(CaseReport.case_id == case.id))
     other = make_report()
     with pytest.raises(FieldError) as no_reason:
-        links.link_report(case.id, as_actor(officer), reference=other.reference, reason="", expected_version=_version(case))
+        links.link_report(case.id, as_actor(officer), reference=other.reference, reason="",
+                          expected_version=_version(case))
     assert no_reason.value.field == "reason"
     with pytest.raises(FieldError) as unknown:
-        links.link_report(case.id, as_actor(officer), reference="AAA-AAA-AAA", reason="x", expected_version=_version(case))
+        links.link_report(case.id, as_actor(officer), reference="AAA-AAA-AAA", reason="x",
+                          expected_version=_version(case))
     assert unknown.value.field == "reference"
     link = links.link_report(case.id, as_actor(officer), reference=other.reference.lower().replace("-", " "),
                                   reason="Same man, same car", expected_version=_version(case))

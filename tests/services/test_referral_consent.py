@@ -78,7 +78,8 @@ def test_not_asked_then_given_lets_a_paladin_referral_go_all_the_way(owned):
         _send(case, referral, officer)
     _record(case, referral, officer, GIVEN)
     _send(case, referral, officer)
-    referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ACCEPTED, expected_version=referral.version)
+    referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ACCEPTED,
+                                     expected_version=referral.version)
     assert referral.status is ACCEPTED and referral.consent_note is None
 
 
@@ -87,7 +88,8 @@ def test_consent_can_be_recorded_while_a_partner_may_act_on_the_referral(owned, 
     officer, case = owned
     referral = _refer(case, officer, "idva", GIVEN)
     for step in {PROPOSED: [], SENT: [SENT], ACCEPTED: [SENT, ACCEPTED], DECLINED: [DECLINED]}[status]:
-        referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=step, expected_version=referral.version)
+        referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=step,
+                                         expected_version=referral.version)
     if allowed:
         _record(case, referral, officer, REFUSED, "Withdrew consent on the phone")
         assert referral.consent is REFUSED

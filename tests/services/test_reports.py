@@ -54,3 +54,44 @@ def test_stored_triage_due_time_follows_the_configured_targets(app_ctx, monkeypa
     report = reports.submit_report(ANSWERS, channel=Channel.ONLINE, actor=Actor.victim(), submission_key="c" * 64)
     assert report.priority_rank == 1
     assert (report.sla_due_at - report.received_at).total_seconds() == 30 * 60
+
+
+def test_a_suspect_born_on_the_first_of_a_month_gets_a_date_of_birth_matching_key(app_ctx):
+    """The old rule read day 1 as "no day given" and lost the key for everyone born on the 1st."""
+    from datetime import date
+
+    from app.domain.matching import keyed_hash, match_keys
+
+    answers = {"suspect": {"name": "Dan Smith", "age_or_dob": "1 May 1980"}}
+    report = reports.submit_report(answers, channel=Channel.ONLINE, actor=Actor.victim(), submission_key="d" * 64)
+    suspect = db.session.scalar(select(Person).where(Person.report_id == report.id, Person.role == "suspect"))
+    assert suspect.date_of_birth == date(1980, 5, 1) and suspect.age_text is None
+    expected = {keyed_hash(key,
+                           reports.match_secret()) for key in match_keys("Dan Smith", date(1980, 5, 1), None, None)}
+    stored = set(db.session.scalars(select(PersonMatchKey.key_hash).where(PersonMatchKey.report_id == report.id)))
+    assert expected and expected <= stored
+
+
+def test_reports_are_stored_in_the_current_version_and_older_rows_still_read(app_ctx):
+    from app.domain.answers import ANSWERS_VERSION
+    from app.domain.behaviours import Behaviour
+
+    report = reports.submit_report({"danger": "no"}, channel=Channel.ONLINE, actor=Actor.victim(),
+                                   submission_key="v" * 64)
+    assert report.answers_version == ANSWERS_VERSION
+    older = make_report(answers={"behaviours": {"selected": ["following"], "count_following": "over 400"}},
+                        answers_version=1)
+    assert older.parsed_answers().behaviours.counts == ((Behaviour.FOLLOWING, "over 400"),)
+
+
+def test_the_last_incident_is_counted_in_days_on_the_uk_calendar(app_ctx, monkeypatch):
+    """At 00:30 BST "yesterday" is the day before the UK date, not the day before the UTC date."""
+    from datetime import UTC, datetime
+
+    from app.domain import uk_time
+    from app.domain.answers import parse_answers
+
+    monkeypatch.setattr(uk_time, "clock", lambda: datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+    answers = parse_answers({"behaviours": {"most_recent": "today"}})
+    assert reports.days_since_last_incident(answers, uk_time.today()) == 0
+    assert reports.report_facts(answers).days_since_last_incident == 0

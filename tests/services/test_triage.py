@@ -75,7 +75,7 @@ def test_claims_under_two_simultaneous_handlers(app, app_ctx, engine_name):
     """PostgreSQL: two connections at once; the second waits on the row lock, then sees the claim. SQLite serialises."""
     alex, bo = _handlers()
     report = make_report()
-    report_id, alex_id, bo_id = report.id, alex.id, bo.id
+    report_id, alex_id = report.id, alex.id
     alex_as, bo_as = as_actor(alex), as_actor(bo)
     if engine_name == "sqlite":
         outcomes = []

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from app.domain.safe_contact import SafeContactRules
 from app.extensions import db
@@ -31,6 +32,8 @@ from app.services.casework.victims_code import Timer, case_timers
 from app.services.errors import Forbidden
 from app.services.staff_directory import staff_names
 from app.services.transaction import autocommit
+
+M = TypeVar("M")
 
 # A risk assessment's prompts, as referral partner codes.
 _PROMPT_PARTNERS = {"marac": "marac", "idva": "idva", "paladin": "paladin",
@@ -76,9 +79,9 @@ def view_case(case_id: int, actor: Actor) -> CasePage:
     return build_case_page(case, actor)
 
 
-def _rows(model, *where, order=None) -> list:
-    query = select(model).where(*where)
-    return list(db.session.scalars(query.order_by(*order) if order else query))
+def _rows(model: type[M], *where: ColumnElement[bool], order: tuple[ColumnElement[Any], ...] = ()) -> list[M]:
+    query = select(model).where(*where).order_by(*order)
+    return list(db.session.scalars(query))
 
 
 def build_case_page(case: Case, actor: Actor) -> CasePage:

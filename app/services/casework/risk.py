@@ -89,6 +89,9 @@ def record_assessment(case_id: int, actor: Actor, *, instrument_id: str, answers
     except DomainError as error:
         raise FieldError("judgement_reason", str(error)) from None
 
+    final_level = result.level
+    if final_level is None:
+        raise FieldError("judgement_level", "Choose the risk level in your professional judgement")
     assessment = RiskAssessment(
         case_id=case.id,
         instrument_id=inst.id,
@@ -98,7 +101,7 @@ def record_assessment(case_id: int, actor: Actor, *, instrument_id: str, answers
         not_known_count=result.not_known_count,
         level_from_count=result.level_from_count.value if result.level_from_count else None,
         automatic_level=result.automatic_level.value if result.automatic_level else None,
-        level=result.level.value,
+        level=final_level.value,
         raised_by=list(result.raised_by),
         judgement_reason=override.reason if override else None,
         overridden=override is not None and result.automatic_level is not None
@@ -109,7 +112,7 @@ def record_assessment(case_id: int, actor: Actor, *, instrument_id: str, answers
         assessed_by_id=actor.staff_id,
     )
     db.session.add(assessment)
-    case.risk_level = result.level.value
+    case.risk_level = final_level.value
     db.session.flush()
     audit.record(actor, "case.risk_assessed", "case", case.id, details={
         "assessment_id": assessment.id, "instrument": inst.id, "version": inst.version,

@@ -37,7 +37,7 @@ _RISK_RANK = sql_case({"high": 0, "medium": 1, "standard": 2}, value=Case.risk_l
 _OPEN = Case.status != CaseStatus.CLOSED
 
 
-def _by_risk(query: Select[tuple[Case]], limit: int) -> list[Case]:
+def _by_risk(query: Select[Case], limit: int) -> list[Case]:
     return list(db.session.scalars(
         query.order_by(_RISK_RANK, Case.priority_rank, Case.opened_at, Case.id).limit(limit)))
 

@@ -144,7 +144,8 @@ def test_a_stale_save_is_refused_with_a_clear_message(client):
     from app.models import CaseStatus
     from app.services.casework.status import change_status
 
-    change_status(case.id, as_actor(supervisor), status=CaseStatus.AWAITING_CHARGE_DECISION, expected_version=case.version)
+    change_status(case.id, as_actor(supervisor), status=CaseStatus.AWAITING_CHARGE_DECISION,
+                  expected_version=case.version)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     response = client.post(form_page, data={"csrf_token": token, "version": version, "status": "charged"})

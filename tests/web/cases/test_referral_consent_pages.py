@@ -15,7 +15,8 @@ from tests.web.cases.helpers import make_case, make_officer, sign_in, submit, to
 
 
 def _refer(case, officer, partner_code: str = "paladin") -> Referral:
-    return referrals.make_referral(case.id, as_actor(officer), partner_code=partner_code, consent=ReferralConsent.NOT_ASKED,
+    return referrals.make_referral(case.id, as_actor(officer), partner_code=partner_code,
+                                   consent=ReferralConsent.NOT_ASKED,
                                    consent_note="Not safe to talk yet", reason="High risk",
                                    expected_version=db.session.get(Case, case.id).version)
 
@@ -119,7 +120,8 @@ def test_a_stale_consent_save_is_refused_with_the_answers_kept(client):
     path = _consent_path(case, referral)
     page = client.get(path).get_data(as_text=True)
     supervisor = make_officer(role=Role.SUPERVISOR)
-    referrals.record_consent(case.id, referral.id, as_actor(supervisor), consent=ReferralConsent.GIVEN, consent_note=None,
+    referrals.record_consent(case.id, referral.id, as_actor(supervisor), consent=ReferralConsent.GIVEN,
+                             consent_note=None,
                              expected_version=referral.version)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)

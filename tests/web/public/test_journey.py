@@ -284,3 +284,30 @@ def test_neutral_titles_setting_hides_page_titles(client, app):
 
 def test_mid_journey_page_without_a_draft_goes_to_the_start(client):
     assert client.get("/report/impact").headers["Location"] == "/report/start"
+
+
+def test_at_half_past_midnight_bst_today_is_not_in_the_future(client, monkeypatch):
+    """00:30 BST on 1 July is 23:30 UTC on 30 June: a victim who types today's date is believed."""
+    from datetime import UTC, datetime
+
+    from app.domain import uk_time
+
+    monkeypatch.setattr(uk_time, "clock", lambda: datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+    submit(client, "/report/start", {"danger": "no"})
+    added = submit(client, "/report/incidents/add", {"when": "1 July 2026", "what": "He was outside"})
+    assert added.status_code == 302
+    future = submit(client, "/report/incidents/add", {"when": "2 July 2026", "what": "He was outside"})
+    assert future.status_code == 200 and "must be today or in the past" in future.get_data(as_text=True)
+    born = submit(client, "/report/about-you", {"date_of_birth": ["1", "7", "2026"]})
+    assert born.status_code == 302
+
+
+def test_at_half_past_midnight_gmt_the_date_is_the_same_as_utc(client, monkeypatch):
+    from datetime import UTC, datetime
+
+    from app.domain import uk_time
+
+    monkeypatch.setattr(uk_time, "clock", lambda: datetime(2026, 1, 15, 0, 30, tzinfo=UTC))
+    submit(client, "/report/start", {"danger": "no"})
+    assert submit(client, "/report/incidents/add", {"when": "15 January 2026", "what": "x"}).status_code == 302
+    assert submit(client, "/report/incidents/add", {"when": "16 January 2026", "what": "x"}).status_code == 200
