@@ -80,6 +80,11 @@ class Config:
     # Resuming a draft, adding to a report or checking its status: per client, and per code or reference.
     LATER_RATE_LIMIT_CLIENT = _env("LATER_RATE_LIMIT_CLIENT", "20 per hour")
     LATER_RATE_LIMIT_CODE = _env("LATER_RATE_LIMIT_CODE", "5 per 15 minutes")
+    # Field and file encryption (app/crypto.py): "id:base64key,id:base64key", the first current unless
+    # ENCRYPTION_KEY_CURRENT names another. Required in production; development makes one under instance/.
+    ENCRYPTION_KEYS = _env("ENCRYPTION_KEYS")
+    ENCRYPTION_KEY_CURRENT = _env("ENCRYPTION_KEY_CURRENT")
+    GENERATE_DEVELOPMENT_KEYS = False
     # Key for the hashes repeat matching uses; unset, it is derived from SECRET_KEY. Set it so that
     # rotating SECRET_KEY does not break matching against older reports.
     MATCHING_KEY = _env("MATCHING_KEY")
@@ -129,6 +134,7 @@ class DevelopmentConfig(Config):
     # Local HTTP on 127.0.0.1 cannot carry a Secure cookie.
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     CREATE_DEMO_STAFF = _env_bool("CREATE_DEMO_STAFF", True)
+    GENERATE_DEVELOPMENT_KEYS = True
 
 
 class TestConfig(Config):
@@ -140,6 +146,8 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_DEFAULT = "10000 per minute"
+    # A fixed test key, so tests can make data under one key and read it under a ring that rotated.
+    ENCRYPTION_KEYS = "test1:" + "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU="
 
 
 class ProductionConfig(Config):
@@ -150,7 +158,7 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         """Refuse to start with settings that would be unsafe in production."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not _env(name)]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "ENCRYPTION_KEYS") if not _env(name)]
         if missing:
             raise RuntimeError(f"Production configuration needs {', '.join(missing)} set in the environment")
 

@@ -31,9 +31,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _configure_logging(app)
     _init_extensions(app)
 
-    from app import cli
+    from app import cli, crypto
     from app.web import error_pages, navigation, security, service_calls, templating
 
+    crypto.init_app(app)
     templating.init_app(app)
     _register_blueprints(app)
     security.init_app(app)

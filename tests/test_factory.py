@@ -22,10 +22,32 @@ def test_production_refuses_to_start_without_database_url(monkeypatch):
         create_app("production")
 
 
-def test_production_cookie_is_secure_and_no_demo_accounts(monkeypatch):
+def test_production_refuses_to_start_without_an_encryption_key(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
-    app = create_app("production", overrides={"SECRET_KEY": "x" * 32})
+    monkeypatch.delenv("ENCRYPTION_KEYS", raising=False)
+    with pytest.raises(RuntimeError, match="ENCRYPTION_KEYS"):
+        create_app("production")
+
+
+def test_production_never_makes_its_own_key(monkeypatch, tmp_path):
+    from app.crypto import KeyRingError
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("ENCRYPTION_KEYS", "k1:" + "A" * 43)
+    with pytest.raises(KeyRingError):
+        create_app("production", overrides={"ENCRYPTION_KEYS": ""})
+
+
+def test_production_cookie_is_secure_and_no_demo_accounts(monkeypatch):
+    from app.crypto import new_key
+
+    key = f"k1:{new_key()}"
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("ENCRYPTION_KEYS", key)
+    app = create_app("production", overrides={"SECRET_KEY": "x" * 32, "ENCRYPTION_KEYS": key})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
