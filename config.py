@@ -114,7 +114,15 @@ class Config:
     VICTIM_UPDATE_EVERY_WORKING_DAYS = _env_int("VICTIM_UPDATE_EVERY_WORKING_DAYS", 5)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+    # Where evidence bytes (sealed in chunks) are kept: "database" (every host reads them; in the pg_dump) or
+    # "filesystem" (UPLOAD_DIR, one host). Unset: the database on PostgreSQL, the filesystem on SQLite.
+    EVIDENCE_STORAGE = _env("EVIDENCE_STORAGE")
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Malware scanning through clamd: a Unix socket, or a host and port. Unset: files wait "not yet scanned".
+    CLAMD_SOCKET = _env("CLAMD_SOCKET")
+    CLAMD_HOST = _env("CLAMD_HOST")
+    CLAMD_PORT = _env_int("CLAMD_PORT", 3310)
+    CLAMD_TIMEOUT = _env_int("CLAMD_TIMEOUT", 30)
 
     SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_HTTPONLY = True
@@ -146,6 +154,10 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_DEFAULT = "10000 per minute"
+    # Tests choose their scanner: none by default (files wait "not yet scanned"); the `clamd` fixture in
+    # tests/conftest.py points a test at the real clamd that CI starts (CLAMD_SOCKET in its environment).
+    CLAMD_SOCKET = None
+    CLAMD_HOST = None
     # A fixed test key, so tests can make data under one key and read it under a ring that rotated.
     ENCRYPTION_KEYS = "test1:" + "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU="
 

@@ -6,16 +6,18 @@ import click
 from flask import Flask, current_app
 
 from app.models import Role
-from app.services import drafts
+from app.services import drafts, evidence
 from app.services.actor import Actor
 from app.services.errors import ServiceError
+from app.services.evidence import rotation
 from app.services.reports import match_secret
 from app.services.seed_demo import seed_demo_reports
 from app.services.staff_accounts import create_demo_staff, create_staff
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_staff_command, create_demo_staff_command, purge_drafts_command, seed_demo_command):
+    for command in (create_staff_command, create_demo_staff_command, purge_drafts_command, seed_demo_command,
+                    rescan_evidence_command, reencrypt_evidence_command):
         app.cli.add_command(command)
 
 
@@ -75,3 +77,29 @@ def seed_demo_command(count: int, seed: int | None, awaiting: float) -> None:
     result = seed_demo_reports(count, seed=seed, awaiting_share=awaiting, secret=match_secret(), progress=progress)
     click.echo(f"Loaded {result.reports:,} reports, {result.incidents:,} incidents and {result.people:,} people "
                f"in {result.seconds:.1f} s.")
+
+
+@click.command("rescan-evidence")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=100, show_default=True,
+              help="Files read per query (each file is scanned and saved on its own).")
+def rescan_evidence_command(batch: int) -> None:
+    """Scan evidence files not yet scanned (run from cron); exits 1 while the scanner cannot be reached."""
+    summary = evidence.rescan_pending(Actor.system("cli"), batch=batch)
+    counts = summary.counts
+    click.echo(f"Scanned clean: {counts[evidence.Rescan.CLEAN]}. Infected and removed: "
+               f"{counts[evidence.Rescan.INFECTED]}. Unreadable: {counts[evidence.Rescan.UNREADABLE]}. "
+               f"Still not scanned: {summary.still_pending}.")
+    if not summary.scanner_available:
+        raise click.ClickException("The malware scanner could not be reached (CLAMD_SOCKET or CLAMD_HOST): "
+                                   "files stay not yet scanned and are not served. Run this again later.")
+
+
+@click.command("reencrypt-evidence")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=rotation.BATCH_DEFAULT, show_default=True)
+def reencrypt_evidence_command(batch: int) -> None:
+    """Re-wrap evidence data keys (and file names) under the current key; resumable, safe while serving."""
+    total = 0
+    while done := rotation.rewrap_batch(batch):
+        total += done
+        click.echo(f"  {total:,} files re-wrapped")
+    click.echo(f"Evidence files under an old key: {rotation.remaining():,} (re-wrapped now: {total:,}).")

@@ -15,6 +15,7 @@ logger = logging.getLogger("alembic.env")
 
 # Two deploys starting at once must not migrate at once (PostgreSQL only; SQLite has one writer).
 MIGRATION_LOCK_ID = 7_364_401
+AFTER_COMMIT = "after_commit"
 
 
 def get_engine():
@@ -60,6 +61,10 @@ def run_migrations_online():
             context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
             with context.begin_transaction():
                 context.run_migrations()
+            # Work a migration may only do once its changes are committed (deleting files it moved into the
+            # database): it registers callables in connection.info[AFTER_COMMIT].
+            for callback in connection.info.pop(AFTER_COMMIT, []):
+                callback()
         finally:
             if is_postgres:
                 connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})

@@ -17,7 +17,7 @@ from app.models.case import (
     RiskAssessment,
 )
 from app.models.draft import Draft
-from app.models.evidence import EvidenceFile
+from app.models.evidence import EvidenceChunk, EvidenceFile, EvidenceStore, ScanStatus
 from app.models.incident import Incident
 from app.models.person import Person, PersonMatchKey, PersonRole
 from app.models.report import Channel, Report, ReportStatus
@@ -38,7 +38,9 @@ __all__ = [
     "ContactAttempt",
     "Draft",
     "EnhancedRightsCategory",
+    "EvidenceChunk",
     "EvidenceFile",
+    "EvidenceStore",
     "Grade",
     "Incident",
     "NextStep",
@@ -53,6 +55,7 @@ __all__ = [
     "ReportUpdate",
     "RiskAssessment",
     "Role",
+    "ScanStatus",
     "StaffUser",
     "TriageDecision",
 ]

@@ -20,7 +20,7 @@ from app.models.types import utcnow
 from app.services import evidence
 from app.services.errors import ServiceError
 from app.services.passwords import hash_password, verify_password
-from app.services.transaction import autocommit, on_commit
+from app.services.transaction import autocommit
 
 SAVED_DRAFT_DAYS_DEFAULT = 30
 
@@ -170,11 +170,9 @@ def resume(code: str, passphrase: str) -> tuple[Draft, str]:
 
 
 def _delete(draft: Draft) -> None:
-    keys = list(db.session.scalars(select(EvidenceFile.storage_key).where(EvidenceFile.draft_id == draft.id)))
+    evidence.discard(list(db.session.scalars(select(EvidenceFile).where(EvidenceFile.draft_id == draft.id))))
     db.session.execute(delete(EvidenceFile).where(EvidenceFile.draft_id == draft.id))
     db.session.delete(draft)
-    # The bytes go once the rows are gone for good: a failed commit must not leave rows without files.
-    on_commit(lambda: evidence.remove_stored(keys))
 
 
 @autocommit

@@ -22,7 +22,7 @@ from app.services.errors import NotFound, ServiceError
 from app.services.passwords import verify_password
 from app.services.reports import incident_row
 from app.services.sla import triage_due
-from app.services.transaction import autocommit, on_rollback
+from app.services.transaction import autocommit
 
 
 class SignInFailed(ServiceError):
@@ -77,11 +77,10 @@ def add_to_report(report_id: int, incident: dict[str, Any] | None, uploads: list
     """Store new incidents and files as one update; the report goes back to the triage queue."""
     report = _report(report_id)
     rows: list[EvidenceFile] = []
-    # Stored bytes belong to rows in this transaction: if it does not commit, they go too.
-    on_rollback(lambda: evidence.remove_stored([row.storage_key for row in rows]))
+    # Stored bytes belong to rows in this transaction: if it does not commit (a refused file), they go too.
     try:
         for upload in uploads:
-            rows.append(evidence.check_and_store(upload, already=len(rows)))
+            rows.append(evidence.store_upload(upload, already=len(rows), report_id=report.id))
     finally:
         evidence.close_all(uploads)
     item = IncidentAnswer.parse(incident) if incident else None
@@ -90,9 +89,7 @@ def add_to_report(report_id: int, incident: dict[str, Any] | None, uploads: list
     if item is not None:
         db.session.add(incident_row(item, report_id=report.id, update_id=update.id))
     for row in rows:
-        row.report_id = report.id
         row.update_id = update.id
-        db.session.add(row)
     audit.record(Actor.victim(), "report.update", "report", report.id,
                  details={"update_id": update.id, "incidents": count, "files": len(rows)})
     return update

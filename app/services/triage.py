@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -29,6 +28,7 @@ from app.models import (
 from app.models.types import utcnow
 from app.services import audit
 from app.services import evidence as evidence_store
+from app.services.evidence import StoredFile
 from app.services.actor import Actor
 from app.services.casework.opening import open_case_from_triage
 from app.services.errors import Conflict, FieldError, NotFound, Stale
@@ -226,13 +226,17 @@ def view_report(report_id: int, actor: Actor, *, purpose: str = "view") -> Repor
 
 
 @autocommit
-def evidence_download(report_id: int, file_id: int, actor: Actor) -> tuple[EvidenceFile, Path]:
-    """One of a report's evidence files for a staff member to download, with the audit event for it."""
+def evidence_download(report_id: int, file_id: int, actor: Actor) -> tuple[EvidenceFile, StoredFile]:
+    """One of a report's evidence files for a staff member to download, with the audit event for it.
+
+    Only a file that passed a malware scan is served (NotScanned otherwise); its bytes are read and opened
+    chunk by chunk as the response streams (`StoredFile.plain_chunks`).
+    """
     row = db.session.scalar(select(EvidenceFile).where(EvidenceFile.id == file_id,
                                                        EvidenceFile.report_id == report_id))
-    path = evidence_store.stored_path(row.storage_key) if row is not None else None
-    if row is None or path is None:
+    if row is None:
         raise NotFound("No such evidence file")
+    stored = evidence_store.servable(row)
     audit.record(actor, "evidence.download", "evidence_file", row.id,
                  details={"report_id": report_id, "sha256": row.sha256})
-    return row, path
+    return row, stored

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.domain.evidence_formats import download_name
 from app.domain.priority import Priority
 from app.domain.triage import GRADE_LABELS, NEXT_STEP_LABELS
 from app.domain.uk_time import uk_clock
@@ -18,10 +19,11 @@ from app.services import triage as triage_service
 from app.services.casework.access import officer_may_read_report
 from app.services.casework.victim_contact import rules_for_reports
 from app.services.errors import Conflict, FieldError
-from app.services.evidence import human_size
+from app.services.evidence import NotScanned, human_size
 from app.triage import bp
 from app.triage.forms import DecisionForm, QueueFilterForm
 from app.web.actor import current_actor
+from app.web.downloads import streamed_attachment
 from app.web.fields import ConfirmForm
 from app.web.report_contents import answer_sections
 from app.web.security import role_required
@@ -30,8 +32,6 @@ from app.web.service_calls import add_field_errors
 TRIAGE_ROLES = (Role.CALL_HANDLER, Role.SUPERVISOR)
 # Evidence is part of the report: call handlers read it at triage, officers and VEOs when they work the case.
 EVIDENCE_ROLES = (Role.CALL_HANDLER, Role.OFFICER, Role.SUPERVISOR)
-# A downloaded file is never a page: no scripts, no plugins, no same-origin access even if a browser renders it.
-EVIDENCE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 @bp.get("")
@@ -147,11 +147,14 @@ def evidence_file(report_id: int, file_id: int):
     actor = current_actor()
     if actor.role is Role.OFFICER and not officer_may_read_report(report_id, actor):
         abort(404)  # officers reach evidence through their cases; no guessing other reports' files
-    row, path = triage_service.evidence_download(report_id, file_id, actor)
-    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.original_name,
-                         conditional=False, etag=False, last_modified=None, max_age=0)
-    response.headers["Content-Security-Policy"] = EVIDENCE_CSP  # kept by app.web.security.set_security_headers
-    return response
+    try:
+        row, stored = triage_service.evidence_download(report_id, file_id, actor)
+    except NotScanned as not_scanned:
+        return render_template("triage/evidence_not_scanned.html", title="This file cannot be downloaded yet",
+                               message=not_scanned.message, report_id=report_id), 409
+    # Streamed: opened a chunk at a time as it is sent, so no file is ever whole in memory.
+    return streamed_attachment(stored.plain_chunks(), name=download_name(row.original_name, row.content_type),
+                               mimetype=row.content_type, size=stored.size)
 
 
 def _whole(value: str | None) -> int:

@@ -7,6 +7,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from app.domain import uk_time
+from app.services.evidence import scanning
 from app.web.branding import branding
 from app.web.fields import field_params
 from app.web.security import csp_nonce
@@ -28,5 +29,7 @@ def init_app(app: Flask) -> None:
     # Times are stored in UTC and always shown on the UK clock.
     app.jinja_env.filters.update(uk_datetime=uk_time.uk_datetime, uk_date=uk_time.uk_date,
                                  uk_short=uk_time.uk_short, uk_clock=uk_time.uk_clock)
-    app.jinja_env.globals.update(field_params=field_params, csp_nonce=csp_nonce)
+    # Staff pages say when files cannot be checked for viruses because no scanner is set up.
+    app.jinja_env.globals.update(field_params=field_params, csp_nonce=csp_nonce,
+                                 malware_scanning_configured=scanning.configured)
     app.context_processor(lambda: {"force": branding(app.config)})

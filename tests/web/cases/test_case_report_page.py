@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from pathlib import Path
-
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, EvidenceFile, Incident, Role
+from tests.evidence_helpers import make_evidence
 from tests.factories import make_report
 from tests.web.cases.helpers import SAFE_CONTACT, make_case, make_officer, sign_in
 
@@ -21,15 +18,7 @@ def _first_report_id(case) -> int:
 
 
 def _evidence(app, report_id: int) -> EvidenceFile:
-    key = secrets.token_hex(24)
-    path = Path(app.config["UPLOAD_DIR"]) / key[:2] / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"%PDF-1.4 diary")
-    row = EvidenceFile(report_id=report_id, original_name="diary.pdf", content_type="application/pdf",
-                       size_bytes=14, sha256=hashlib.sha256(b"%PDF-1.4 diary").hexdigest(), storage_key=key)
-    db.session.add(row)
-    db.session.commit()
-    return row
+    return make_evidence(report_id=report_id, data=b"%PDF-1.4 diary", name="diary.pdf")
 
 
 def test_the_owner_reads_the_whole_report_with_safe_contact_first(client, app_ctx):

@@ -15,6 +15,7 @@ from app.models.types import utcnow
 from app.services import drafts
 from config import TestConfig
 from tests.conftest import make_test_app
+from tests.evidence_helpers import bytes_stored, read_back
 from tests.web.public.helpers import answer_everything, submit
 
 PASSPHRASE = "purple elephant umbrella"
@@ -117,8 +118,7 @@ def test_purge_drafts_command_deletes_expired_drafts_and_files(app, client):
     submit(client, "/report/evidence", {"files": (io.BytesIO(PNG), "photo.png")},
            content_type="multipart/form-data")
     stored = db.session.scalar(select(EvidenceFile))
-    path = Path(app.config["UPLOAD_DIR"]) / stored.storage_key[:2] / stored.storage_key
-    assert path.exists()
+    assert bytes_stored(stored)
     fresh = Draft(answers={}, submission_key="f" * 64, last_active_at=utcnow(),
                   expires_at=utcnow() + timedelta(minutes=30))
     db.session.add(fresh)
@@ -127,7 +127,7 @@ def test_purge_drafts_command_deletes_expired_drafts_and_files(app, client):
     result = app.test_cli_runner().invoke(args=["purge-drafts"])
     assert "Deleted 1 expired draft." in result.output
     assert [d.submission_key for d in db.session.scalars(select(Draft))] == ["f" * 64]
-    assert not path.exists()
+    assert not bytes_stored(stored)
 
 
 def test_exit_deletes_the_unsaved_draft(client):
@@ -160,7 +160,9 @@ def test_uploads_are_typed_by_content_and_stored_privately(app, client, name, co
     assert response.status_code == 302
     row = db.session.scalar(select(EvidenceFile))
     assert row.content_type == kind and row.original_name == name and row.size_bytes == len(content)
-    assert row.storage_key not in client.get("/report/evidence").get_data(as_text=True)
+    assert read_back(row) == content
+    page = client.get("/report/evidence").get_data(as_text=True)
+    assert name in page and row.storage_key not in page
     assert client.get(f"/static/{row.storage_key}").status_code == 404
 
 
@@ -169,7 +171,7 @@ def test_wrong_type_and_oversize_uploads_are_refused_clearly(app, client):
     html = submit(client, "/report/evidence", {"description": "kept", "files": (io.BytesIO(b"MZ\x90\x00" * 50),
                                                                                "photo.jpg")},
                   content_type="multipart/form-data").get_data(as_text=True)
-    assert "photo.jpg must be a photo, video, PDF or saved email" in html and "<title>Error: " in html
+    assert "photo.jpg must be a photo, video, voice note, PDF, saved email or text file" in html and "<title>Error: " in html
     assert ">kept</textarea>" in html
     # A small limit keeps the request under the test client's 500KB spooling threshold.
     app.config["EVIDENCE_MAX_FILE_MB"] = 0.1
