@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
@@ -37,3 +41,29 @@ def bytes_stored(row: EvidenceFile) -> bool:
 def read_back(row: EvidenceFile) -> bytes:
     """A stored file's bytes, opened (for tests: a real download streams them instead)."""
     return b"".join(evidence.open_stored(row).plain_chunks())
+
+
+def post_multipart(client, url: str, fields: dict[str, str], files: list[tuple[str, str, bytes | Path]]):
+    """POST a multipart form whose body is written to, and streamed from, a temporary file of our own.
+
+    For uploads over 500 KB: Werkzeug's test client spools such a body to a temporary file it never closes
+    (a ResourceWarning, an error here). A file given as a Path is copied in a chunk at a time, never read whole.
+    """
+    boundary = secrets.token_hex(16)
+    with tempfile.TemporaryFile() as body:
+        for name, value in fields.items():
+            body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for field, filename, content in files:
+            body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+                       f"Content-Type: application/octet-stream\r\n\r\n".encode())
+            if isinstance(content, Path):
+                with content.open("rb") as source:
+                    shutil.copyfileobj(source, body, 1024 * 1024)
+            else:
+                body.write(content)
+            body.write(b"\r\n")
+        body.write(f"--{boundary}--\r\n".encode())
+        length = body.tell()
+        body.seek(0)
+        return client.post(url, input_stream=body, content_length=length,
+                           content_type=f"multipart/form-data; boundary={boundary}")

@@ -8,7 +8,9 @@ carry script), archives (zip bombs, and files we could not scan or read inside).
 
 from __future__ import annotations
 
+import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import filetype
@@ -185,9 +187,25 @@ def is_text(chunk: bytes) -> bool:
     return _BINARY.search(chunk) is None
 
 
-def must_stay_text(content_type: str) -> bool:
-    """Whether every later chunk of a file of this type must be text too (a text head cannot hide a program)."""
-    return content_type in TEXT_TYPES
+def text_checker(content_type: str, head: bytes) -> Callable[[bytes], bool] | None:
+    """For a text type, a check that each chunk of the file (first one included, in order) is still text.
+
+    A text head cannot hide a program further on. None for other types. UTF-16 files are decoded as they
+    come (a character may straddle two chunks) and their text is checked.
+    """
+    if content_type not in TEXT_TYPES:
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        decoder = codecs.getincrementaldecoder("utf-16")(errors="strict")
+
+        def utf16_is_text(chunk: bytes) -> bool:
+            try:
+                return is_text(decoder.decode(chunk).encode("utf-8", "surrogatepass"))
+            except UnicodeDecodeError:
+                return False
+
+        return utf16_is_text
+    return is_text
 
 
 def download_name(original: str, content_type: str) -> str:

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from app.crypto import current_keyring
-from app.domain.evidence_formats import HEAD_BYTES, detect_type, is_text, must_stay_text
+from app.domain.evidence_formats import HEAD_BYTES, detect_type, text_checker
 from app.extensions import db
 from app.models import EvidenceFile, EvidenceStore, ScanStatus
 from app.models.types import utcnow
@@ -140,7 +140,7 @@ def store_upload(upload: FileStorage, *, already: int, draft_id: int | None = No
         on_rollback(partial(storage.remove_file, key))
     digest = hashlib.sha256()
     size = 0
-    text_only = must_stay_text(content_type)
+    still_text = text_checker(content_type, head)
 
     def checked_chunks() -> Iterator[bytes]:
         nonlocal size
@@ -149,7 +149,7 @@ def store_upload(upload: FileStorage, *, already: int, draft_id: int | None = No
             size += len(chunk)
             if size > lim.max_bytes:
                 raise UploadRefused(f"{name} must be smaller than {lim.max_mb}MB")
-            if text_only and not is_text(chunk):
+            if still_text is not None and not still_text(chunk):
                 raise wrong_type  # a text file that turns into something else further on
             digest.update(chunk)
             yield chunk
