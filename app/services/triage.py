@@ -28,10 +28,10 @@ from app.models import (
 from app.models.types import utcnow
 from app.services import audit
 from app.services import evidence as evidence_store
-from app.services.evidence import StoredFile
 from app.services.actor import Actor
 from app.services.casework.opening import open_case_from_triage
 from app.services.errors import Conflict, FieldError, NotFound, Stale
+from app.services.evidence import StoredFile
 from app.services.sla import triage_due
 from app.services.transaction import autocommit
 

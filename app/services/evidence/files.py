@@ -18,12 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import BinaryIO
+from typing import IO
 
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
+import app.services.evidence.scanning as scanning
+import app.services.evidence.storage as storage
 from app.crypto import current_keyring
 from app.domain.evidence_formats import HEAD_BYTES, detect_type, text_checker
 from app.extensions import db
@@ -32,8 +34,6 @@ from app.models.types import utcnow
 from app.services import audit
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, ServiceError
-import app.services.evidence.scanning as scanning
-import app.services.evidence.storage as storage
 from app.services.evidence.sealing import CHUNK_BYTES, SealError, new_data_key, open_chunks, seal_chunks, unwrap
 from app.services.transaction import autocommit, on_commit, on_rollback
 
@@ -97,7 +97,7 @@ def _clean_name(filename: str | None) -> str:
     return _CONTROL.sub("", name).strip()[:255] or "file"
 
 
-def _read_up_to(stream: BinaryIO, size: int) -> bytes:
+def _read_up_to(stream: IO[bytes], size: int) -> bytes:
     # A stream may return less than asked before its end; a chunk is full unless the file has ended.
     parts: list[bytes] = []
     wanted = size

@@ -95,9 +95,8 @@ def _seal_one(cipher: AESGCM, storage_key: str, index: int, chunk: bytes, *, las
 def open_chunks(key: bytes, storage_key: str, sealed: Iterable[bytes]) -> Iterator[bytes]:
     """The plain chunks of a sealed file, in order; SealError if anything was altered, moved or cut off."""
     cipher = AESGCM(key)
-    index = 0
     finished = False
-    for record in sealed:
+    for index, record in enumerate(sealed):
         if finished:
             raise SealError("data after the last chunk")
         if len(record) < 1 + NONCE_BYTES + TAG_BYTES or record[:1] not in (_LAST, _MORE):
@@ -108,6 +107,5 @@ def open_chunks(key: bytes, storage_key: str, sealed: Iterable[bytes]) -> Iterat
         except InvalidTag:
             raise SealError(f"chunk {index} does not open: altered, moved or from another file") from None
         finished = flag == _LAST
-        index += 1
     if not finished:
         raise SealError("the file is cut short")

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import Connection, Table, delete, func, insert, select
@@ -25,7 +25,8 @@ from app.extensions import db
 from app.models import EvidenceChunk, EvidenceStore
 from app.services.evidence.sealing import SEALED_CHUNK_MAX, SealError
 
-Executor = Session | Connection | scoped_session[Session]
+# The app's scoped session (Flask-SQLAlchemy's Session subclass), a plain Session, or a migration's connection.
+Executor = Session | Connection | scoped_session[Any]
 CHUNKS = cast(Table, EvidenceChunk.__table__)
 _STORAGE_KEY = re.compile(r"[0-9a-f]{16,100}")
 _LENGTH_BYTES = 4

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -171,7 +170,8 @@ def test_wrong_type_and_oversize_uploads_are_refused_clearly(app, client):
     html = submit(client, "/report/evidence", {"description": "kept", "files": (io.BytesIO(b"MZ\x90\x00" * 50),
                                                                                "photo.jpg")},
                   content_type="multipart/form-data").get_data(as_text=True)
-    assert "photo.jpg must be a photo, video, voice note, PDF, saved email or text file" in html and "<title>Error: " in html
+    assert "photo.jpg must be a photo, video, voice note, PDF, saved email or text file" in html
+    assert "<title>Error: " in html
     assert ">kept</textarea>" in html
     # A small limit keeps the request under the test client's 500KB spooling threshold.
     app.config["EVIDENCE_MAX_FILE_MB"] = 0.1

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from app.extensions import db
 from app.crypto import current_keyring
+from app.extensions import db
 from app.models import AuditEvent, EvidenceFile, EvidenceStore, Report, Role, ScanStatus
 from app.services.evidence import storage
 from app.services.evidence.sealing import new_data_key
