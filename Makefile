@@ -8,7 +8,7 @@ PORT ?= 5000
 export FLASK_CONFIG ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help setup assets migrate run test test-fast lint browser-deps bench clean
+.PHONY: help setup assets migrate run test test-fast lint browser-deps clamd clamd-stop bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -45,6 +45,17 @@ browser-deps: ## Install Debian's Chromium for the browser tests when missing (n
 	    (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; \
 	  else echo "Chromium not found: browser tests will be skipped (set CHROMIUM_PATH)"; fi; \
 	fi
+
+clamd: ## Start a local clamd (EICAR test signature) under instance/clamd; prints the CLAMD_SOCKET to export
+	@if ! command -v clamd >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon clamav clamdscan) >/dev/null; \
+	  else echo "clamd not found: apt-get install clamav-daemon"; exit 1; fi; \
+	fi
+	@echo "export CLAMD_SOCKET=$$(scripts/local-clamd.sh instance/clamd)"
+
+clamd-stop: ## Stop the local clamd that `make clamd` started
+	@scripts/local-clamd.sh instance/clamd stop
 
 lint: setup ## Run ruff, the type checker (mypy) and the import contracts (import-linter)
 	$(BIN)/ruff check .
