@@ -6,6 +6,11 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 export FLASK_CONFIG ?= development
+# Test processes (pytest-xdist): auto is one per CPU; 0 runs every test in this one process.
+PYTEST_WORKERS ?= auto
+# worksteal: each worker starts on a contiguous share (a module's tests, and its once-per-module seed, mostly
+# stay together) and an idle worker takes work from a busy one, so the long browser tests do not set the pace.
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
 
 .DEFAULT_GOAL := help
 .PHONY: help setup assets migrate run test test-fast lint browser-deps clamd clamd-stop bench clean
@@ -63,10 +68,10 @@ lint: setup ## Run ruff, the type checker (mypy) and the import contracts (impor
 	$(BIN)/lint-imports
 
 test: setup browser-deps lint ## Set up and run every test (PostgreSQL too when TEST_DATABASE_URL is set)
-	FLASK_CONFIG=test $(BIN)/pytest
+	FLASK_CONFIG=test $(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-fast: setup ## Run the tests without the browser
-	FLASK_CONFIG=test $(BIN)/pytest -m "not browser"
+	FLASK_CONFIG=test $(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser"
 
 bench: setup ## Run the benchmarks (numbers in the README)
 	FLASK_CONFIG=test $(BIN)/python scripts/benchmark.py

@@ -1,28 +1,47 @@
-"""Password hashing with argon2id."""
+"""Password hashing with argon2id, at the cost the app's configuration sets (ARGON2_* settings)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
-# Checked against when an account does not exist, so a wrong email costs the same time as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+@lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> tuple[PasswordHasher, str]:
+    """A hasher for one set of parameters, and a dummy hash made with it.
+
+    Cached because the dummy hash costs as much as a real one: built once per parameter set, not per call.
+    Verifying unknown accounts against the dummy hash, at the same parameters as real hashes, makes a wrong
+    email cost the same time as a wrong password.
+    """
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    return hasher, hasher.hash("not-a-real-password")
+
+
+def _configured() -> tuple[PasswordHasher, str]:
+    config = current_app.config
+    return _hasher_for(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"])
 
 
 def hash_password(password: str) -> str:
     """Hash a password for storage."""
-    return _hasher.hash(password)
+    hasher, _ = _configured()
+    return hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when the password matches; takes the same time whether or not there is a hash."""
+    hasher, dummy_hash = _configured()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hasher.verify(password_hash or dummy_hash, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    """True when the hash was made with other parameters than the configured ones."""
+    hasher, _ = _configured()
+    return hasher.check_needs_rehash(password_hash)

@@ -1,10 +1,14 @@
-"""`flask --app wsgi seed-demo`: synthetic reports whose repeat victims and suspects the repeat matching finds."""
+"""`flask --app wsgi seed-demo`: synthetic reports whose repeat victims and suspects the repeat matching finds.
+
+The seed runs once per engine for the whole module; every test reads it as seeded (`shared_ctx`).
+"""
 
 from __future__ import annotations
 
 import secrets
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from app.domain.priority import Priority
@@ -16,9 +20,11 @@ from app.services.reports import submit_report
 from app.services.sla import triage_due
 
 
-def _seed(app, count: int = 400, seed: int = 3) -> str:
-    result = app.test_cli_runner().invoke(args=["seed-demo", "--reports", str(count), "--seed", str(seed),
-                                                "--awaiting", "0.2"])
+@pytest.fixture(scope="module")
+def seed_output(module_app) -> str:
+    """Run the real command once: 400 reports, a fifth awaiting triage; returns what it printed."""
+    result = module_app.test_cli_runner().invoke(args=["seed-demo", "--reports", "400", "--seed", "3",
+                                                       "--awaiting", "0.2"])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -32,10 +38,8 @@ def _most_reported(role: PersonRole) -> tuple[tuple[str, str], list[int]]:
     return identity, sorted(p.report_id for p in people if (p.name, p.postcode) == identity)
 
 
-def test_seed_demo_loads_varied_reports_with_incidents_and_due_times(app_ctx):
-    output = _seed(app_ctx)
-
-    assert "Loaded 400 reports" in output
+def test_seed_demo_loads_varied_reports_with_incidents_and_due_times(seed_output, shared_ctx):
+    assert "Loaded 400 reports" in seed_output
     reports = db.session.scalars(select(Report)).all()
     assert len(reports) == 400
     assert {r.channel for r in reports} == set(Channel)
@@ -47,9 +51,7 @@ def test_seed_demo_loads_varied_reports_with_incidents_and_due_times(app_ctx):
         assert report.sla_due_at == triage_due(report.queued_at, Priority(report.priority_rank))
 
 
-def test_seeded_repeat_suspects_and_victims_are_found_by_the_repeat_matching(app_ctx):
-    _seed(app_ctx)
-
+def test_seeded_repeat_suspects_and_victims_are_found_by_the_repeat_matching(seed_output, shared_ctx):
     for role, side in ((PersonRole.SUSPECT, "suspect"), (PersonRole.VICTIM, "victim")):
         (name, _), report_ids = _most_reported(role)
         assert len(report_ids) >= 5, f"no repeat {side} in the seed"
@@ -62,9 +64,11 @@ def test_seeded_repeat_suspects_and_victims_are_found_by_the_repeat_matching(app
     assert len(_most_reported(PersonRole.SUSPECT)[1]) < 400 // 5
 
 
-def test_a_new_report_about_a_seeded_suspect_matches_the_seeded_history(app_ctx):
-    """The seed uses the app's matching key, so a real report about the same man finds the earlier ones."""
-    _seed(app_ctx)
+def test_a_new_report_about_a_seeded_suspect_matches_the_seeded_history(seed_output, shared_ctx):
+    """The seed uses the app's matching key, so a real report about the same man finds the earlier ones.
+
+    The new report only adds rows; shared_ctx deletes them afterwards, so the other tests still see 400.
+    """
     (name, postcode), report_ids = _most_reported(PersonRole.SUSPECT)
 
     report = submit_report({"danger": "no", "suspect": {"name": name, "postcode": postcode},
