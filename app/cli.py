@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from app.models import Role
 from app.services import drafts, evidence
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("create-staff")
+@with_appcontext
 @click.option("--name", prompt="Full name")
 @click.option("--email", prompt="Email address")
 @click.option("--role", prompt="Role", type=click.Choice([r.value for r in Role]))
@@ -39,6 +41,7 @@ def create_staff_command(name: str, email: str, role: str, veo: bool, password: 
 
 
 @click.command("create-demo-staff")
+@with_appcontext
 def create_demo_staff_command() -> None:
     """Development only: create one demo account per role if there are no staff accounts."""
     if not current_app.config.get("CREATE_DEMO_STAFF"):
@@ -54,6 +57,7 @@ def create_demo_staff_command() -> None:
 
 
 @click.command("purge-drafts")
+@with_appcontext
 def purge_drafts_command() -> None:
     """Delete every expired draft and its files (run from cron; drafts past their time are also deleted on access)."""
     count = drafts.purge_expired()
@@ -61,6 +65,7 @@ def purge_drafts_command() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--reports", "count", type=click.IntRange(1, 10_000_000), default=1000, show_default=True,
               help="How many synthetic reports to add.")
 @click.option("--seed", type=int, default=None, help="Random seed, for the same data every time.")
@@ -80,6 +85,7 @@ def seed_demo_command(count: int, seed: int | None, awaiting: float) -> None:
 
 
 @click.command("rescan-evidence")
+@with_appcontext
 @click.option("--batch", type=click.IntRange(1, 10_000), default=100, show_default=True,
               help="Files read per query (each file is scanned and saved on its own).")
 def rescan_evidence_command(batch: int) -> None:
@@ -95,6 +101,7 @@ def rescan_evidence_command(batch: int) -> None:
 
 
 @click.command("reencrypt-evidence")
+@with_appcontext
 @click.option("--batch", type=click.IntRange(1, 10_000), default=rotation.BATCH_DEFAULT, show_default=True)
 def reencrypt_evidence_command(batch: int) -> None:
     """Re-wrap evidence data keys (and file names) under the current key; resumable, safe while serving."""

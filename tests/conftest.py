@@ -207,10 +207,18 @@ def shared_ctx(module_app):
 
 
 def _last_ids(app) -> dict[str, int]:
-    # Every table's primary key is an integer `id`, so "added since" is "id above the largest before".
+    # A table's rows are numbered by an integer `id`, so "added since" is "id above the largest before".
     with app.app_context(), db.engine.connect() as conn:
         return {table.name: conn.scalar(select(func.coalesce(func.max(table.c.id), 0)))
-                for table in db.metadata.sorted_tables}
+                for table in db.metadata.sorted_tables if "id" in table.c}
+
+
+def _added_since(table, last_ids: dict[str, int]):
+    """The rows added since: by its own id, or (a table of parts, such as evidence chunks) by its parent's."""
+    if "id" in table.c:
+        return table.c.id > last_ids[table.name]
+    parent = next(fk for fk in table.foreign_keys if fk.column.name == "id")
+    return parent.parent > last_ids[parent.column.table.name]
 
 
 def _delete_rows_after(app, last_ids: dict[str, int]) -> None:
@@ -218,7 +226,7 @@ def _delete_rows_after(app, last_ids: dict[str, int]) -> None:
         db.session.remove()
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete().where(table.c.id > last_ids[table.name]))
+                conn.execute(table.delete().where(_added_since(table, last_ids)))
 
 
 @pytest.fixture
