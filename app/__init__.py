@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.domain.retention import policy_from_settings
 from config import BASE_DIR, get_config
 
 
@@ -23,6 +24,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.config.from_object(config_class)
     if overrides:
         app.config.update(overrides)
+    # A retention setting that cannot be read stops the app here, not in the middle of a cron run.
+    policy_from_settings(app.config)
     # The embedded SQLite database and uploads live under instance/, outside the web root.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     # One proxy (the load balancer) in front: trust its X-Forwarded-For/Proto for client IPs and HTTPS.

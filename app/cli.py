@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask import Flask, current_app
 
+from app.crypto import current_keyring
+from app.domain import uk_time
+from app.domain.retention import PolicyError
 from app.models import Role
-from app.services import drafts
+from app.services import drafts, reencryption, retention
 from app.services.actor import Actor
 from app.services.errors import ServiceError
 from app.services.reports import match_secret
@@ -15,7 +20,8 @@ from app.services.staff_accounts import create_demo_staff, create_staff
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_staff_command, create_demo_staff_command, purge_drafts_command, seed_demo_command):
+    for command in (create_staff_command, create_demo_staff_command, purge_drafts_command, seed_demo_command,
+                    reencrypt_command, apply_retention_command):
         app.cli.add_command(command)
 
 
@@ -75,3 +81,72 @@ def seed_demo_command(count: int, seed: int | None, awaiting: float) -> None:
     result = seed_demo_reports(count, seed=seed, awaiting_share=awaiting, secret=match_secret(), progress=progress)
     click.echo(f"Loaded {result.reports:,} reports, {result.incidents:,} incidents and {result.people:,} people "
                f"in {result.seconds:.1f} s.")
+
+
+@click.command("reencrypt")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=500, show_default=True,
+              help="Rows per transaction: small batches keep every lock short while the app serves.")
+@click.option("--pause", type=click.FloatRange(0, 60), default=0.0, show_default=True,
+              help="Seconds to wait between batches, to go easy on a busy database.")
+@click.option("--check", is_flag=True, help="Only count what is not yet under the current key; change nothing.")
+def reencrypt_command(batch_size: int, pause: float, check: bool) -> None:
+    """Re-encrypt every sealed value under the current key (after a rotation); safe to stop and run again."""
+    ring = current_keyring()
+    click.echo(f"Current key: {ring.current_id}")
+    resealed: dict[str, int] = {}
+    if not check:
+        for reencryptor in reencryption.reencryptors():
+            after, total = 0, 0
+            while True:
+                batch = reencryption.reseal_batch(reencryptor.name, after=after, limit=batch_size)
+                total += batch.resealed
+                if batch.next_after is None:
+                    break
+                after = batch.next_after
+                if pause:
+                    time.sleep(pause)
+            resealed[reencryptor.name] = total
+            if total:
+                click.echo(f"  {reencryptor.name}: {total:,} resealed")
+    left = reencryption.pending()
+    if not check:
+        reencryption.record_run(Actor.system("cli"), resealed, left)
+    waiting = {name: count for name, count in left.items() if count}
+    if waiting:
+        for name, count in waiting.items():
+            click.echo(f"  {name}: {count:,} still under an older key")
+        if check:
+            return
+        raise click.ClickException("Some values are still under an older key (written meanwhile by a process "
+                                   "without the new ENCRYPTION_KEYS?): deploy the key ring everywhere and run again.")
+    others = sorted(set(ring.keys) - {ring.current_id})
+    click.echo(f"Everything is under key {ring.current_id}."
+               + (f" Keys no longer needed: {', '.join(others)}." if others else ""))
+
+
+@click.command("apply-retention")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=200, show_default=True,
+              help="Records per transaction.")
+def apply_retention_command(batch_size: int) -> None:
+    """Delete or anonymise what the retention policy says has expired (cron-safe: idempotent, one run at a time)."""
+    try:
+        retention.policy()
+    except PolicyError as error:
+        raise click.ClickException(str(error)) from error
+    now = uk_time.utcnow()
+    with retention.single_run() as go:
+        if not go:
+            click.echo("Another retention run is in progress: nothing done.")
+            return
+        counts: dict[str, int] = {}
+        for kind in retention.KINDS:
+            total = 0
+            while True:
+                done = retention.apply_batch(kind, now=now, limit=batch_size)
+                total += done
+                if done < batch_size:
+                    break
+            counts[kind] = total
+        retention.record_summary(Actor.system("cli"), counts, now=now)
+    for kind, count in counts.items():
+        click.echo(f"  {kind.replace('_', ' ')}: {count:,}")

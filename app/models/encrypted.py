@@ -36,7 +36,7 @@ class Encrypted(TypeDecorator[Any]):
         super().__init__()
         self.context = context
 
-    class comparator_factory(TypeDecorator.Comparator):  # type: ignore[type-arg]
+    class comparator_factory(TypeDecorator.Comparator):
         def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
             if op not in _ALLOWED_OPERATORS:
                 raise EncryptedComparisonError(
