@@ -24,6 +24,7 @@ from app.models import (
     Report,
     Role,
 )
+from app.models.encrypted import Encrypted
 from app.services import drafts, report_updates, reports, triage
 from app.services.actor import Actor
 from app.services.casework import contacts, links, notes, referrals, risk
@@ -163,3 +164,15 @@ def fill_every_sealed_column() -> Filled:
     return Filled(report_id=report.id, second_report_id=second.id, case_id=case_id, draft_id=draft.id,
                   officer_id=officer.id, handler_id=handler.id, totp_secret=officer.totp_secret or "",
                   return_code=saved.return_code)
+
+
+def read_everything() -> dict[str, list]:
+    """Every value of every sealed column, opened (raises KeyRingError if any cannot be)."""
+    db.session.expire_all()
+    values = {}
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, Encrypted)]
+        if columns:
+            rows = db.session.execute(select(table.c.id, *columns).order_by(table.c.id)).all()
+            values[table.name] = [tuple(row) for row in rows]
+    return values
