@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import (
     AuditEvent,
     Case,
+    CaseEvent,
     CaseOutcome,
     CaseReport,
     CaseStatus,
@@ -141,12 +142,22 @@ def _drafts(condition: Any, limit: int) -> int:
     return len(found)
 
 
+def _closed_and_quiet(cutoff: datetime) -> Any:
+    """Cases closed before `cutoff` with nothing since: no timeline event, no report of theirs awaiting triage.
+
+    A victim can add to a report after its case closed; that restarts the clock rather than losing what they added.
+    """
+    active = (CaseReport.case_id == Case.id) & CaseReport.unlinked_at.is_(None)
+    return ((Case.status == CaseStatus.CLOSED) & (Case.closed_at < cutoff)
+            & ~exists(select(CaseEvent.id).where(CaseEvent.case_id == Case.id, CaseEvent.occurred_at >= cutoff))
+            & ~exists(select(CaseReport.id).join(Report, Report.id == CaseReport.report_id)
+                      .where(active, Report.awaiting_triage.is_(True))))
+
+
 def _expired_cases(rules: RetentionPolicy, now: datetime) -> Any:
-    conditions = [
-        (Case.outcome == CaseOutcome(outcome)) & (Case.closed_at < years_before(now, years))
-        for outcome, years in rules.case_years.items() if years is not None
-    ]
-    return (Case.status == CaseStatus.CLOSED) & or_(false(), *conditions)
+    conditions = [(Case.outcome == CaseOutcome(outcome)) & _closed_and_quiet(years_before(now, years))
+                  for outcome, years in rules.case_years.items() if years is not None]
+    return or_(false(), *conditions)
 
 
 def _cases(rules: RetentionPolicy, now: datetime, limit: int) -> int:
@@ -154,11 +165,15 @@ def _cases(rules: RetentionPolicy, now: datetime, limit: int) -> int:
                                        .limit(limit)))
     if not case_ids:
         return 0
-    # A report goes with its cases once every case it was ever linked into has gone.
-    elsewhere = select(CaseReport.id).where(CaseReport.report_id == Report.id, CaseReport.case_id.not_in(case_ids))
-    report_ids = list(db.session.scalars(
-        select(Report.id).where(Report.id.in_(select(CaseReport.report_id).where(CaseReport.case_id.in_(case_ids))),
-                                ~exists(elsewhere))))
+    # The case's reports go with it, unless one is also part of another case. A report taken out of the case
+    # (unlinked) is not its record any more and stays.
+    linked_here = select(CaseReport.report_id).where(CaseReport.case_id.in_(case_ids),
+                                                     CaseReport.unlinked_at.is_(None))
+    linked_elsewhere = select(CaseReport.id).where(CaseReport.report_id == Report.id,
+                                                   CaseReport.case_id.not_in(case_ids),
+                                                   CaseReport.unlinked_at.is_(None))
+    report_ids = list(db.session.scalars(select(Report.id).where(Report.id.in_(linked_here),
+                                                                 ~exists(linked_elsewhere))))
     _erase(_table(Case), case_ids)
     _erase(_table(Report), report_ids)
     return len(case_ids)
@@ -188,9 +203,9 @@ def _evidence(rules: RetentionPolicy, now: datetime, limit: int) -> int:
     cutoff = years_before(now, rules.evidence_years)
     active = (CaseReport.report_id == Report.id) & CaseReport.unlinked_at.is_(None)
     in_closed_case = exists(select(CaseReport.id).join(Case, Case.id == CaseReport.case_id).where(
-        active, Case.status == CaseStatus.CLOSED, Case.closed_at < cutoff))
+        active, _closed_and_quiet(cutoff)))
     in_live_case = exists(select(CaseReport.id).join(Case, Case.id == CaseReport.case_id).where(
-        active, (Case.status != CaseStatus.CLOSED) | (Case.closed_at >= cutoff)))
+        active, ~_closed_and_quiet(cutoff)))
     closed_reports = select(Report.id).where(_closed_at_triage(cutoff) | (in_closed_case & ~in_live_case))
     file_ids = list(db.session.scalars(select(EvidenceFile.id).where(EvidenceFile.report_id.in_(closed_reports))
                                        .order_by(EvidenceFile.id).limit(limit)))
