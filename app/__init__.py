@@ -48,8 +48,18 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     return app
 
 
+class _NoResultRows(logging.Filter):
+    """SQLAlchemy at DEBUG logs every row it fetches, already decrypted: no row may reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
 def _configure_logging(app: Flask) -> None:
     # Logs go to stdout for the platform to collect. Nothing logged may hold victim free text.
+    engine_logger = logging.getLogger("sqlalchemy.engine.Engine")
+    if not any(isinstance(f, _NoResultRows) for f in engine_logger.filters):
+        engine_logger.addFilter(_NoResultRows())
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     app.logger.handlers[:] = [handler]
