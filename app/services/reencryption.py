@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import LargeBinary, Table, and_, func, literal, or_, select, type_coerce, update
+from sqlalchemy import LargeBinary, Table, and_, bindparam, func, literal, or_, select, type_coerce, update
 
 from app.crypto import KeyRing, current_keyring
 from app.extensions import db
@@ -86,26 +86,34 @@ class SealedColumns:
             .where(self.key > after, self._stale(ring)).order_by(self.key).limit(limit)
         ).all()
         prefix = ring.current_prefix()
-        resealed = 0
+        # Rows grouped by which of their columns need resealing: one UPDATE, run for many rows, per group.
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in rows:
-            old: dict[Any, bytes] = {}
-            new: dict[Any, Any] = {}
+            params: dict[str, Any] = {"_id": row[0]}
             for column in self.columns:
                 token = getattr(row, column.name)
                 if token is None or bytes(token).startswith(prefix):
                     continue
                 assert isinstance(column.type, Encrypted)
-                old[column] = bytes(token)
-                new[column] = literal(ring.reseal(bytes(token), context=column.type.context.encode()), LargeBinary)
-            if not new:
-                continue
-            result = db.session.execute(
+                params[f"_old_{column.name}"] = bytes(token)
+                params[f"_new_{column.name}"] = ring.reseal(bytes(token), context=column.type.context.encode())
+            names = tuple(name[len("_new_"):] for name in params if name.startswith("_new_"))
+            if names:
+                groups.setdefault(names, []).append(params)
+        resealed = 0
+        for names, params_list in groups.items():
+            statement = (
                 update(self.table)
-                .where(self.key == row[0], *[self._raw(c) == literal(v, LargeBinary) for c, v in old.items()])
-                .values({**self.keep, **new})
-                .execution_options(synchronize_session=False)
+                .where(self.key == bindparam("_id"),
+                       *[self._raw(self.table.c[name]) == bindparam(f"_old_{name}", type_=LargeBinary)
+                         for name in names])
+                .values({**self.keep, **{self.table.c[name]: bindparam(f"_new_{name}", type_=LargeBinary)
+                                         for name in names}})
             )
-            resealed += result.rowcount  # type: ignore[attr-defined]
+            result = db.session.connection().execute(statement, params_list)
+            # The guard makes a changed row match nothing; where the driver cannot count many rows, say attempted.
+            counted = result.rowcount if db.engine.dialect.supports_sane_multi_rowcount else -1
+            resealed += counted if counted >= 0 else len(params_list)
         return Batch(resealed, rows[-1][0] if len(rows) == limit else None)
 
 
