@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import LargeBinary, Table, event, inspect, select, type_coerce, update
 
-from app.crypto import KeyRingError
+from app.crypto import KeyRing, KeyRingError
 from app.extensions import db
 from app.models import Case, Draft, Incident, Person, PersonRole, Referral, Report, ReportUpdate, StaffUser
-from app.models.encrypted import Encrypted, EncryptedComparisonError
+from app.models.encrypted import Encrypted, EncryptedComparisonError, EncryptedDate, EncryptedJSON, EncryptedText
 from app.services.casework import lists, referrals
 from tests.factories import as_actor
 from tests.sealed_data import WORDS, fill_every_sealed_column
@@ -135,3 +137,24 @@ def test_case_lists_load_neither_answers_nor_officers_words(app_ctx):
     assert "answers" in unloaded["Report"]
     assert {"outcome_rationale", "enhanced_rights_reason"} <= unloaded["Case"]
     assert {"reason", "consent_note"} <= unloaded["Referral"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(max_size=300), document=st.dictionaries(st.text(max_size=20), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=40), lambda inner: st.lists(inner, max_size=4),
+    max_leaves=8), max_size=6), day=st.dates())
+def test_every_value_seals_and_opens_to_itself(text, document, day):
+    ring = KeyRing({"k1": bytes(range(32))}, "k1")
+    for kind, value in ((EncryptedText("t.c"), text), (EncryptedJSON("t.c"), document), (EncryptedDate("t.c"), day)):
+        token = kind.seal(value, ring)
+        assert token.startswith(b"v1:k1:") and kind.unseal(token, ring) == value
+
+
+def test_hostile_text_goes_through_the_database_whole(app_ctx):
+    filled = fill_every_sealed_column()
+    hostile = "\x00" + "12345678901234567890 " + "Zoë ☃ 𝔘 " * 2000 + "<script>alert(1)</script>"
+    incident = db.session.scalar(select(Incident).where(Incident.report_id == filled.report_id))
+    incident.description = hostile
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.scalar(select(Incident.description).where(Incident.id == incident.id)) == hostile
