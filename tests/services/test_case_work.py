@@ -63,7 +63,8 @@ def test_referral_moves_through_its_states_with_dates(owned):
     with pytest.raises(FieldError):
         referrals.change_referral_status(case.id, referral.id, as_actor(officer), status=ReferralStatus.DECLINED,
                                          expected_version=referral.version)
-    kinds = db.session.scalars(select(CaseEvent.summary).where(CaseEvent.kind == "referral_status")).all()
+    kinds = db.session.scalars(select(CaseEvent.summary).where(CaseEvent.kind == "referral_status")
+                               .order_by(CaseEvent.id)).all()
     assert kinds == ["Referral to Paladin: sent", "Referral to Paladin: accepted"]
 
 
