@@ -69,7 +69,16 @@ class Config:
     HELPLINE_NATIONAL_STALKING = _env("HELPLINE_NATIONAL_STALKING", "0808 802 0300")
     HELPLINE_PALADIN = _env("HELPLINE_PALADIN", "020 3866 4107")
     PRIVACY_CONTACT = _env("PRIVACY_CONTACT", "the force's Data Protection Officer, through 101")
-    RETENTION_PERIOD = _env("RETENTION_PERIOD", "at least 6 years after the case is closed")
+    # Retention (README "Retention and erasure"): whole years after a record closes, or "keep" (never deleted
+    # automatically: a person reviews it). `flask --app wsgi apply-retention` applies them; the privacy notice
+    # shows them. Cases by outcome: "outcome:years" pairs changing the defaults in app/domain/retention.py.
+    RETENTION_NFA_REPORT_YEARS = _env("RETENTION_NFA_REPORT_YEARS", "6")
+    RETENTION_CASE_YEARS = _env("RETENTION_CASE_YEARS", "")
+    # Blank: evidence files go with their report or case; a number of years removes them sooner.
+    RETENTION_EVIDENCE_YEARS = _env("RETENTION_EVIDENCE_YEARS", "")
+    RETENTION_AUDIT_YEARS = _env("RETENTION_AUDIT_YEARS", "6")
+    # Staff audit events keep the address they acted from this long; victims' events never have one.
+    AUDIT_IP_RETENTION_DAYS = _env_int("AUDIT_IP_RETENTION_DAYS", 90)
 
     # Victim journey.
     DRAFT_IDLE_MINUTES = _env_int("DRAFT_IDLE_MINUTES", 30)
@@ -85,8 +94,8 @@ class Config:
     ENCRYPTION_KEYS = _env("ENCRYPTION_KEYS")
     ENCRYPTION_KEY_CURRENT = _env("ENCRYPTION_KEY_CURRENT")
     GENERATE_DEVELOPMENT_KEYS = False
-    # Key for the hashes repeat matching uses; unset, it is derived from SECRET_KEY. Set it so that
-    # rotating SECRET_KEY does not break matching against older reports.
+    # Key for the keyed hashes (repeat matching, saved drafts' return codes); unset, it is derived from SECRET_KEY.
+    # Set it so that rotating SECRET_KEY does not break matching against older reports or saved drafts.
     MATCHING_KEY = _env("MATCHING_KEY")
     # Staff.
     STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 15)

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.domain.retention import policy_from_settings
 from config import BASE_DIR, get_config
 
 
@@ -23,6 +24,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.config.from_object(config_class)
     if overrides:
         app.config.update(overrides)
+    # A retention setting that cannot be read stops the app here, not in the middle of a cron run.
+    policy_from_settings(app.config)
     # The embedded SQLite database and uploads live under instance/, outside the web root.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     # One proxy (the load balancer) in front: trust its X-Forwarded-For/Proto for client IPs and HTTPS.
@@ -45,8 +48,18 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     return app
 
 
+class _NoResultRows(logging.Filter):
+    """SQLAlchemy at DEBUG logs every row it fetches, already decrypted: no row may reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
 def _configure_logging(app: Flask) -> None:
     # Logs go to stdout for the platform to collect. Nothing logged may hold victim free text.
+    engine_logger = logging.getLogger("sqlalchemy.engine.Engine")
+    if not any(isinstance(f, _NoResultRows) for f in engine_logger.filters):
+        engine_logger.addFilter(_NoResultRows())
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     app.logger.handlers[:] = [handler]

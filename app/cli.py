@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from app.crypto import current_keyring
+from app.domain import uk_time
+from app.domain.retention import PolicyError
 from app.models import Role
-from app.services import drafts, evidence
+from app.services import drafts, evidence, reencryption, retention
 from app.services.actor import Actor
 from app.services.errors import ServiceError
-from app.services.evidence import rotation
 from app.services.reports import match_secret
 from app.services.seed_demo import seed_demo_reports
 from app.services.staff_accounts import create_demo_staff, create_staff
@@ -18,7 +22,7 @@ from app.services.staff_accounts import create_demo_staff, create_staff
 
 def init_app(app: Flask) -> None:
     for command in (create_staff_command, create_demo_staff_command, purge_drafts_command, seed_demo_command,
-                    rescan_evidence_command, reencrypt_evidence_command):
+                    rescan_evidence_command, reencrypt_command, apply_retention_command):
         app.cli.add_command(command)
 
 
@@ -100,13 +104,72 @@ def rescan_evidence_command(batch: int) -> None:
                                    "files stay not yet scanned and are not served. Run this again later.")
 
 
-@click.command("reencrypt-evidence")
+@click.command("reencrypt")
 @with_appcontext
-@click.option("--batch", type=click.IntRange(1, 10_000), default=rotation.BATCH_DEFAULT, show_default=True)
-def reencrypt_evidence_command(batch: int) -> None:
-    """Re-wrap evidence data keys (and file names) under the current key; resumable, safe while serving."""
-    total = 0
-    while done := rotation.rewrap_batch(batch):
-        total += done
-        click.echo(f"  {total:,} files re-wrapped")
-    click.echo(f"Evidence files under an old key: {rotation.remaining():,} (re-wrapped now: {total:,}).")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=500, show_default=True,
+              help="Rows per transaction: small batches keep every lock short while the app serves.")
+@click.option("--pause", type=click.FloatRange(0, 60), default=0.0, show_default=True,
+              help="Seconds to wait between batches, to go easy on a busy database.")
+@click.option("--check", is_flag=True, help="Only count what is not yet under the current key; change nothing.")
+def reencrypt_command(batch_size: int, pause: float, check: bool) -> None:
+    """Re-encrypt every sealed value under the current key (after a rotation); safe to stop and run again."""
+    ring = current_keyring()
+    click.echo(f"Current key: {ring.current_id}")
+    resealed: dict[str, int] = {}
+    if not check:
+        for reencryptor in reencryption.reencryptors():
+            after, total = 0, 0
+            while True:
+                batch = reencryption.reseal_batch(reencryptor.name, after=after, limit=batch_size)
+                total += batch.resealed
+                if batch.next_after is None:
+                    break
+                after = batch.next_after
+                if pause:
+                    time.sleep(pause)
+            resealed[reencryptor.name] = total
+            if total:
+                click.echo(f"  {reencryptor.name}: {total:,} resealed")
+    left = reencryption.pending()
+    if not check:
+        reencryption.record_run(Actor.system("cli"), resealed, left)
+    waiting = {name: count for name, count in left.items() if count}
+    if waiting:
+        for name, count in waiting.items():
+            click.echo(f"  {name}: {count:,} still under an older key")
+        if check:
+            return
+        raise click.ClickException("Some values are still under an older key (written meanwhile by a process "
+                                   "without the new ENCRYPTION_KEYS?): deploy the key ring everywhere and run again.")
+    others = sorted(set(ring.keys) - {ring.current_id})
+    click.echo(f"Everything is under key {ring.current_id}."
+               + (f" Keys no longer needed: {', '.join(others)}." if others else ""))
+
+
+@click.command("apply-retention")
+@with_appcontext
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=200, show_default=True,
+              help="Records per transaction.")
+def apply_retention_command(batch_size: int) -> None:
+    """Delete or anonymise what the retention policy says has expired (cron-safe: idempotent, one run at a time)."""
+    try:
+        retention.policy()
+    except PolicyError as error:
+        raise click.ClickException(str(error)) from error
+    now = uk_time.utcnow()
+    with retention.single_run() as go:
+        if not go:
+            click.echo("Another retention run is in progress: nothing done.")
+            return
+        counts: dict[str, int] = {}
+        for kind in retention.KINDS:
+            total = 0
+            while True:
+                done = retention.apply_batch(kind, now=now, limit=batch_size)
+                total += done
+                if done < batch_size:
+                    break
+            counts[kind] = total
+        retention.record_summary(Actor.system("cli"), counts, now=now)
+    for kind, count in counts.items():
+        click.echo(f"  {kind.replace('_', ' ')}: {count:,}")

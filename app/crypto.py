@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import os
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -44,6 +46,8 @@ class KeyRing:
 
     keys: Mapping[str, bytes]
     current_id: str
+    # One cipher object per key, made on first use: building one costs more than sealing a short value.
+    _ciphers: dict[str, AESGCM] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.current_id not in self.keys:
@@ -57,19 +61,28 @@ class KeyRing:
     def seal(self, plaintext: bytes, *, context: bytes) -> bytes:
         """Encrypt under the current key, binding `context` to the ciphertext."""
         nonce = os.urandom(NONCE_BYTES)
-        sealed = AESGCM(self.keys[self.current_id]).encrypt(nonce, plaintext, context)
+        sealed = self._cipher(self.current_id).encrypt(nonce, plaintext, context)
         return MAGIC + self.current_id.encode() + b":" + nonce + sealed
 
     def open(self, token: bytes, *, context: bytes) -> bytes:
         """Decrypt a sealed value with the key it names; KeyRingError if it is not ours or was altered."""
         key_id, nonce, sealed = _split(token)
-        key = self.keys.get(key_id)
-        if key is None:
+        if key_id not in self.keys:
             raise KeyRingError(f"no key {key_id!r} in the key ring to open this value")
         try:
-            return AESGCM(key).decrypt(nonce, sealed, context)
+            return self._cipher(key_id).decrypt(nonce, sealed, context)
         except InvalidTag:
             raise KeyRingError("the value was altered, or sealed for something else") from None
+
+    def current_prefix(self) -> bytes:
+        """The first bytes of every value sealed under the current key (queries find older values by it)."""
+        return MAGIC + self.current_id.encode() + b":"
+
+    def _cipher(self, key_id: str) -> AESGCM:
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            cipher = self._ciphers[key_id] = AESGCM(self.keys[key_id])
+        return cipher
 
     def is_current(self, token: bytes) -> bool:
         """Whether a sealed value is under the current key (the re-encryption command skips those)."""
@@ -137,6 +150,15 @@ def init_app(app: Flask) -> None:
             raise KeyRingError("ENCRYPTION_KEYS must be set: see the README (Keys and rotation)")
         spec = development_keys(Path(app.instance_path))
     app.extensions["keyring"] = parse_keys(spec, app.config.get("ENCRYPTION_KEY_CURRENT") or None)
+
+
+def lookup_secret(purpose: bytes) -> bytes:
+    """A key for keyed hashes (repeat matching, return codes), derived from MATCHING_KEY, else SECRET_KEY.
+
+    Not from the key ring: keyed hashes are looked up by equality, so rotating encryption keys must not change them.
+    """
+    base = current_app.config.get("MATCHING_KEY") or current_app.config["SECRET_KEY"]
+    return hmac.new(base.encode(), purpose, hashlib.sha256).digest()
 
 
 def current_keyring() -> KeyRing:

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in create_app()."""
 
+import hashlib
+import hmac
 from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter
@@ -10,6 +12,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from app.crypto import lookup_secret
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -35,4 +39,17 @@ else:
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address)
+
+
+def limit_key(kind: str, value: str) -> str:
+    """A rate-limit key holding a keyed hash of `value`: the limiter's store (Redis) never sees an address or code."""
+    digest = hmac.new(lookup_secret(b"rate-limit-keys"), value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"{kind}:{digest[:32]}"
+
+
+def client_key() -> str:
+    """Rate limits count per client by a keyed hash of its address (victims' addresses are never stored)."""
+    return limit_key("client", get_remote_address() or "")
+
+
+limiter = Limiter(key_func=client_key)

@@ -24,6 +24,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=100_000, help="reports to seed (default 100,000)")
     parser.add_argument("--runs", type=int, default=20, help="timed runs of the queue's first page")
+    parser.add_argument("--reencrypt", action="store_true",
+                        help="also time decrypting answers and re-encrypting everything under a new key")
     args = parser.parse_args()
 
     temp_dir = None
@@ -72,8 +74,52 @@ def main() -> None:
             plan = db.session.connection().exec_driver_sql(f"EXPLAIN ANALYZE {compiled}",
                                                            compiled.construct_params()).all()
             print("Plan:\n  " + "\n  ".join(row[0] for row in plan))
+        if args.reencrypt:
+            _encryption(app, args.runs)
     if temp_dir is not None:
         temp_dir.cleanup()
+
+
+def _encryption(app, runs: int) -> None:
+    """What sealing costs: reading 1,000 reports' answers opened against the same bytes unopened, in one run,
+    and the `reencrypt` command's throughput after a rotation."""
+    import base64
+
+    from sqlalchemy import LargeBinary, select, type_coerce
+
+    from app.crypto import KeyRing, current_keyring, new_key
+    from app.extensions import db
+    from app.models import Report
+    from app.services import reencryption
+
+    opened, sealed = [], []
+    for _ in range(max(3, runs // 4)):
+        for statement, timings in ((select(Report.answers).order_by(Report.id).limit(1000), opened),
+                                   (select(type_coerce(Report.answers, LargeBinary)).order_by(Report.id).limit(1000),
+                                    sealed)):
+            started = time.perf_counter()
+            db.session.execute(statement).all()
+            timings.append((time.perf_counter() - started) * 1000)
+            db.session.rollback()
+    cost = (statistics.median(opened) - statistics.median(sealed)) / 1000 * 1000
+    print(f"1,000 reports' answers: median {statistics.median(opened):.1f} ms opened, "
+          f"{statistics.median(sealed):.1f} ms as sealed bytes ({cost:.0f} us per report to open)")
+
+    ring = current_keyring()
+    app.extensions["keyring"] = KeyRing({**ring.keys, "bench2": base64.urlsafe_b64decode(new_key())}, "bench2")
+    started = time.perf_counter()
+    resealed = 0
+    for reencryptor in reencryption.reencryptors():
+        after = 0
+        while True:
+            batch = reencryption.reseal_batch(reencryptor.name, after=after, limit=500)
+            resealed += batch.resealed
+            if batch.next_after is None:
+                break
+            after = batch.next_after
+    seconds = time.perf_counter() - started
+    print(f"Re-encrypted {resealed:,} rows under a new key in {seconds:.1f} s ({resealed / seconds:,.0f} rows/s, "
+          "batches of 500)")
 
 
 def _phone():

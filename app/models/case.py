@@ -6,12 +6,13 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, event
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, SmallInteger, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.referrals import ReferralConsent, ReferralStatus
 from app.domain.working_days import EnhancedRightsCategory
 from app.extensions import Model
+from app.models.encrypted import EncryptedJSON, EncryptedText
 from app.models.types import UTCDateTime, enum_column, utcnow
 
 
@@ -65,7 +66,9 @@ class Case(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus, 30), default=CaseStatus.NEW)
     outcome: Mapped[CaseOutcome | None] = mapped_column(enum_column(CaseOutcome, 40))
-    outcome_rationale: Mapped[str | None] = mapped_column(Text)
+    # The officer's words are sealed, and deferred so that case lists never load or decrypt them.
+    outcome_rationale: Mapped[str | None] = mapped_column(EncryptedText("case_file.outcome_rationale"), deferred=True,
+                                                          deferred_group="case_text")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -80,7 +83,8 @@ class Case(Model):
     enhanced_rights: Mapped[bool] = mapped_column(Boolean, default=True)
     enhanced_rights_category: Mapped[EnhancedRightsCategory | None] = mapped_column(
         enum_column(EnhancedRightsCategory, 40))
-    enhanced_rights_reason: Mapped[str | None] = mapped_column(Text)
+    enhanced_rights_reason: Mapped[str | None] = mapped_column(EncryptedText("case_file.enhanced_rights_reason"),
+                                                               deferred=True, deferred_group="case_text")
     # Until an officer records the decision, timers assume enhanced rights (the shorter deadlines).
     enhanced_rights_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -113,10 +117,10 @@ class CaseReport(Model):
     origin: Mapped[bool] = mapped_column(Boolean, default=False)
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    link_reason: Mapped[str | None] = mapped_column(Text)
+    link_reason: Mapped[str | None] = mapped_column(EncryptedText("case_report.link_reason"))
     unlinked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unlinked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    unlink_reason: Mapped[str | None] = mapped_column(Text)
+    unlink_reason: Mapped[str | None] = mapped_column(EncryptedText("case_report.unlink_reason"))
 
     case: Mapped[Case] = relationship(back_populates="links")
 
@@ -130,15 +134,16 @@ class RiskAssessment(Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     instrument_id: Mapped[str] = mapped_column(String(40))
     instrument_version: Mapped[int] = mapped_column(Integer)
-    answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The checklist's answers (health, pregnancy, abuse) and the items that raised the level are sealed.
+    answers: Mapped[dict[str, str]] = mapped_column(EncryptedJSON("risk_assessment.answers"), default=dict)
     yes_count: Mapped[int] = mapped_column(Integer)
     not_known_count: Mapped[int] = mapped_column(Integer)
     level_from_count: Mapped[str | None] = mapped_column(String(20))
     automatic_level: Mapped[str | None] = mapped_column(String(20))
     level: Mapped[str] = mapped_column(String(20))
-    raised_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    raised_by: Mapped[list[str]] = mapped_column(EncryptedJSON("risk_assessment.raised_by"), default=list)
     # Set when the officer's judgement chose the level: over an automatic level, or for an unbanded screen.
-    judgement_reason: Mapped[str | None] = mapped_column(Text)
+    judgement_reason: Mapped[str | None] = mapped_column(EncryptedText("risk_assessment.judgement_reason"))
     overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     meets_marac: Mapped[bool] = mapped_column(Boolean, default=False)
     prompts: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -158,11 +163,14 @@ class Referral(Model):
     partner_name: Mapped[str] = mapped_column(String(120))
     # The consent as it stands now; each time it is recorded again a "referral_consent" case event keeps the history.
     consent: Mapped[ReferralConsent] = mapped_column(enum_column(ReferralConsent))
-    consent_note: Mapped[str | None] = mapped_column(Text)
+    # Sealed, and deferred: case lists load referrals for their timers, never these words.
+    consent_note: Mapped[str | None] = mapped_column(EncryptedText("referral.consent_note"), deferred=True,
+                                                     deferred_group="referral_text")
     consent_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus), default=ReferralStatus.PROPOSED)
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(EncryptedText("referral.reason"), deferred=True,
+                                               deferred_group="referral_text")
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -186,8 +194,9 @@ class ContactAttempt(Model):
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     gave_update: Mapped[bool] = mapped_column(Boolean, default=False)
     acknowledgement: Mapped[bool] = mapped_column(Boolean, default=False)
-    unsafe_channel_override: Mapped[str | None] = mapped_column(Text)
-    summary: Mapped[str | None] = mapped_column(Text)
+    unsafe_channel_override: Mapped[str | None] = mapped_column(
+        EncryptedText("contact_attempt.unsafe_channel_override"))
+    summary: Mapped[str | None] = mapped_column(EncryptedText("contact_attempt.summary"))
 
 
 class CaseNote(Model):
@@ -197,7 +206,7 @@ class CaseNote(Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText("case_note.body"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("case_note.id"))
@@ -229,5 +238,5 @@ class CaseEvent(Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     summary: Mapped[str] = mapped_column(String(300))
     # Free text the officer wrote with the change (an NFA rationale, a reason); staff-only, never audited.
-    detail: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(EncryptedText("case_event.detail"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, String
+from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model
+from app.models.encrypted import EncryptedJSON
 from app.models.types import UTCDateTime, utcnow
 
 
@@ -18,13 +19,14 @@ class Draft(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # SHA-256 of the random token in the session cookie: a copy of the database cannot resume a draft.
     session_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    # Save and come back: a readable return code and an argon2 hash of the passphrase the person chose.
-    return_code: Mapped[str | None] = mapped_column(String(11), unique=True)
+    # Save and come back: a keyed hash of the readable return code (the code itself is shown to the person once and
+    # never stored) and an argon2 hash of the passphrase they chose.
+    return_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     passphrase_hash: Mapped[str | None] = mapped_column(String(255))
     saved: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_resumes: Mapped[int] = mapped_column(Integer, default=0)
     # Every answer so far, keyed by question, incidents included (a list under "incidents").
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("draft.answers"), default=dict)
     # Idempotency: the key the eventual report is created with, so a retried submit finds it.
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

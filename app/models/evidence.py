@@ -14,7 +14,8 @@ from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model
-from app.models.types import Sealed, UTCDateTime, enum_column, utcnow
+from app.models.encrypted import EncryptedText
+from app.models.types import UTCDateTime, enum_column, utcnow
 
 
 class ScanStatus(enum.StrEnum):
@@ -45,7 +46,7 @@ class EvidenceFile(Model):
     report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     update_id: Mapped[int | None] = mapped_column(ForeignKey("report_update.id", ondelete="SET NULL"))
     # The name on the victim's phone can itself say who or what it is about: sealed like any of her words.
-    original_name: Mapped[str] = mapped_column(Sealed("evidence_file.original_name"))
+    original_name: Mapped[str] = mapped_column(EncryptedText("evidence_file.original_name"))
     content_type: Mapped[str] = mapped_column(String(100))  # found from the content, not the name
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))  # of the plain bytes, shown to staff for continuity

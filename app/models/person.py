@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
+from app.models.encrypted import EncryptedDate, EncryptedText
 from app.models.types import enum_column
 
 
@@ -23,15 +24,16 @@ class Person(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     role: Mapped[PersonRole] = mapped_column(enum_column(PersonRole))
-    name: Mapped[str | None] = mapped_column(String(200))
-    other_names: Mapped[str | None] = mapped_column(String(500))
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
-    age_text: Mapped[str | None] = mapped_column(String(40))
-    address: Mapped[str | None] = mapped_column(Text)
-    postcode: Mapped[str | None] = mapped_column(String(10))
+    # Identity, sealed (app/models/encrypted.py); repeat matching uses the keyed hashes in PersonMatchKey.
+    name: Mapped[str | None] = mapped_column(EncryptedText("person.name"))
+    other_names: Mapped[str | None] = mapped_column(EncryptedText("person.other_names"))
+    date_of_birth: Mapped[date | None] = mapped_column(EncryptedDate("person.date_of_birth"))
+    age_text: Mapped[str | None] = mapped_column(EncryptedText("person.age_text"))
+    address: Mapped[str | None] = mapped_column(EncryptedText("person.address"))
+    postcode: Mapped[str | None] = mapped_column(EncryptedText("person.postcode"))
     # Relationship to the victim (for a suspect), from app.domain's relationship codes.
     relationship_to_victim: Mapped[str | None] = mapped_column(String(30))
-    description: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(EncryptedText("person.description"))
 
     match_keys: Mapped[list[PersonMatchKey]] = relationship(back_populates="person", cascade="all, delete-orphan")
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.answers import Answers, parse_answers
 from app.extensions import Model
+from app.models.encrypted import EncryptedJSON
 from app.models.types import UTCDateTime, enum_column, utcnow
 
 
@@ -53,8 +54,9 @@ class Report(Model):
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
     status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus), default=ReportStatus.RECEIVED)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    # The answers to the journey's questions, keyed by question; ANSWERS_VERSION says their shape.
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The answers to the journey's questions, keyed by question; ANSWERS_VERSION says their shape. Sealed, and
+    # deferred: lists and queues never load (or decrypt) them; the report's own pages read them when shown.
+    answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("report.answers"), default=dict, deferred=True)
     answers_version: Mapped[int] = mapped_column(SmallInteger, default=1)
     # Queue state: awaiting triage, in priority order (1 = most urgent), then by when it (re)joined.
     awaiting_triage: Mapped[bool] = mapped_column(Boolean, default=True)

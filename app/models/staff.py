@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model
+from app.models.encrypted import EncryptedText
 from app.models.types import UTCDateTime, enum_column, utcnow
 
 
@@ -33,7 +34,8 @@ class StaffUser(UserMixin, Model):
     role: Mapped[Role] = mapped_column(enum_column(Role))
     is_veo: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str] = mapped_column(String(255))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Sealed: a copy of the database must not let anyone make this person's security codes.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText("staff_user.totp_secret"))
     totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set for accounts whose password someone else chose (demo accounts, admin resets).
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -3,10 +3,9 @@
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, LargeBinary
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
-from app.crypto import current_keyring
 from app.domain import uk_time
 
 
@@ -39,24 +38,3 @@ def enum_column(cls: type[enum.Enum], length: int = 20) -> Enum:
     """An enum stored as its value in a plain string column (portable; adding a member needs no DDL)."""
     return Enum(cls, native_enum=False, length=length, validate_strings=True,
                 values_callable=lambda members: [m.value for m in members])
-
-
-class Sealed(TypeDecorator):
-    """Text stored sealed by the key ring (AES-256-GCM), bound to what it is (`context`), read back as text."""
-
-    impl = LargeBinary
-    cache_ok = True
-
-    def __init__(self, context: str) -> None:
-        super().__init__()
-        self.context = context.encode()
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        return current_keyring().seal(str(value).encode("utf-8"), context=self.context)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return current_keyring().open(bytes(value), context=self.context).decode("utf-8")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer
+from sqlalchemy import Boolean, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.answers import Contact
 from app.extensions import Model
+from app.models.encrypted import EncryptedJSON
 from app.models.types import UTCDateTime, utcnow
 
 
@@ -20,7 +21,7 @@ class ReportUpdate(Model):
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # What was added besides incident rows and files: new safe-contact rules, a message.
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("report_update.answers"), default=dict)
     triaged: Mapped[bool] = mapped_column(Boolean, default=False)
 
     def contact(self) -> Contact | None:

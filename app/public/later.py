@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, redirect, render_template, request, session, url_for
-from flask_limiter.util import get_remote_address
 
 from app.domain.reference import normalise_reference, normalise_return_code
-from app.extensions import limiter
+from app.extensions import client_key, limit_key, limiter
 from app.models.types import utcnow
 from app.public import bp, draft_session, forms
 from app.public.draft_session import SENT_KEY, with_draft
@@ -34,12 +33,12 @@ def _code_limit() -> str:
 
 def _per_code() -> str:
     typed = request.form.get("code", "")
-    return "resume:" + (normalise_return_code(typed) or typed.strip().upper()[:20])
+    return limit_key("resume", normalise_return_code(typed) or typed.strip().upper()[:20])
 
 
 def _per_reference() -> str:
     typed = request.form.get("reference", "")
-    return "report:" + (normalise_reference(typed) or typed.strip().upper()[:20])
+    return limit_key("report", normalise_reference(typed) or typed.strip().upper()[:20])
 
 
 # Save and come back later ------------------------------------------------------------------------
@@ -65,7 +64,7 @@ def _return_to() -> str:
 
 
 @bp.route("/report/resume", methods=["GET", "POST"])
-@limiter.limit(_client_limit, key_func=get_remote_address, methods=["POST"])
+@limiter.limit(_client_limit, key_func=client_key, methods=["POST"])
 @limiter.limit(_code_limit, key_func=_per_code, methods=["POST"])
 def resume_draft():
     """Return code and passphrase: carry on with saved answers on any device."""
@@ -92,7 +91,7 @@ def already_reported():
 
 
 @bp.route("/report/your-report/sign-in", methods=["GET", "POST"])
-@limiter.limit(_client_limit, key_func=get_remote_address, methods=["POST"])
+@limiter.limit(_client_limit, key_func=client_key, methods=["POST"])
 @limiter.limit(_code_limit, key_func=_per_reference, methods=["POST"])
 def report_sign_in():
     """Reference and passphrase open the report's status page."""

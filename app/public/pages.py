@@ -7,6 +7,7 @@ from flask import current_app, redirect, render_template, session
 from app.extensions import limiter
 from app.public import bp
 from app.public.exit_hooks import run_exit_hooks
+from app.services import retention
 
 
 @bp.get("/")
@@ -33,8 +34,8 @@ def exit_page():
 
 @bp.get("/privacy")
 def privacy():
-    """The privacy notice."""
-    return render_template("public/privacy.html")
+    """The privacy notice, with how long each kind of record is kept (the retention command's own settings)."""
+    return render_template("public/privacy.html", retention=retention.notice())
 
 
 @bp.get("/accessibility")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm.attributes import flag_modified
 
+from app.crypto import lookup_secret
 from app.domain.reference import new_return_code, normalise_return_code
 from app.extensions import db
 from app.models import Draft, EvidenceFile
@@ -49,6 +51,14 @@ def saved_days() -> int:
 def token_hash(token: str) -> str:
     """The stored form of a session token: a database copy cannot be used to take over a draft."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def return_code_hash(code: str) -> str:
+    """The stored form of a (normalised) return code: a keyed hash, so a database copy cannot be searched for codes.
+
+    The code has too few possibilities for a plain hash to hide it; the key lives outside the database.
+    """
+    return hmac.new(lookup_secret(b"draft-return-codes"), code.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 @autocommit
@@ -125,6 +135,8 @@ def change_answers(draft: Draft, change: Callable[[dict[str, Any]], None]) -> No
 
 @dataclass(frozen=True)
 class Saved:
+    """The return code, to show the person once (only its keyed hash is kept), and when the draft goes."""
+
     return_code: str
     expires_at: datetime
 
@@ -134,9 +146,9 @@ def save_for_later(draft: Draft, passphrase: str) -> Saved:
     """Give the draft a return code and the person's passphrase; it is kept for saved_days()."""
     for _ in range(5):
         code = new_return_code()
-        if db.session.scalar(select(Draft.id).where(Draft.return_code == code)) is None:
+        if db.session.scalar(select(Draft.id).where(Draft.return_code_hash == return_code_hash(code))) is None:
             break
-    draft.return_code = code
+    draft.return_code_hash = return_code_hash(code)
     draft.passphrase_hash = hash_password(passphrase)
     draft.saved = True
     draft.failed_resumes = 0
@@ -154,7 +166,7 @@ def resume(code: str, passphrase: str) -> tuple[Draft, str]:
     normalised = normalise_return_code(code)
     draft = None
     if normalised:
-        draft = db.session.scalar(select(Draft).where(Draft.return_code == normalised))
+        draft = db.session.scalar(select(Draft).where(Draft.return_code_hash == return_code_hash(normalised)))
     # Verify even without a draft so a wrong code and a wrong passphrase take the same time.
     ok = verify_password(draft.passphrase_hash if draft else None, passphrase)
     if draft is None or not draft.saved or utcnow() > draft.expires_at:

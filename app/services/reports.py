@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.crypto import lookup_secret
 from app.domain import uk_time
 from app.domain.answers import ANSWERS_VERSION, Answers, IncidentAnswer, parse_answers, upgrade
 from app.domain.approx_dates import parse_approximate_date
@@ -31,8 +29,7 @@ from app.services.transaction import autocommit
 def match_secret() -> bytes:
     """The key for matching hashes: MATCHING_KEY, else derived from SECRET_KEY (never the signing key itself)."""
     # A separate MATCHING_KEY lets a force rotate SECRET_KEY without losing every repeat match.
-    base = current_app.config.get("MATCHING_KEY") or current_app.config["SECRET_KEY"]
-    return hmac.new(base.encode(), b"person-match-keys", hashlib.sha256).digest()
+    return lookup_secret(b"person-match-keys")
 
 
 def days_since_last_incident(answers: Answers, today: date) -> int | None:

@@ -18,12 +18,14 @@ from flask import current_app
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import scoped_session
 
+from app.crypto import current_keyring
 from app.domain.behaviours import Behaviour
 from app.domain.matching import keyed_hash, match_keys
 from app.domain.priority import Danger, Priority, ReportFacts, assess_priority, sla_due
 from app.domain.reference import new_reference
 from app.extensions import db
 from app.models import Channel, Incident, Person, PersonMatchKey, PersonRole, Report, ReportStatus
+from app.models.encrypted import Encrypted
 from app.models.types import utcnow
 from app.services import audit
 from app.services.actor import Actor
@@ -190,10 +192,16 @@ def _write(session: scoped_session[Any], table: Table, columns: tuple[str, ...],
     if not rows:
         return
     if postgres:
+        # COPY bypasses the column types, so encrypted columns are sealed here as the ORM would seal them.
+        ring = current_keyring()
+        types = [table.c[name].type for name in columns]
+        sealers = [kind if isinstance(kind, Encrypted) else None for kind in types]
         raw: Any = session.connection().connection.driver_connection
         with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([json.dumps(v) if isinstance(v, dict | list) else v for v in row])
+                copy.write_row([
+                    sealer.seal(v, ring) if sealer is not None else json.dumps(v) if isinstance(v, dict | list) else v
+                    for sealer, v in zip(sealers, row, strict=True)])
     else:
         session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
 

@@ -28,7 +28,6 @@ class Branding:
     exit_url: str
     helplines: tuple[Helpline, ...]
     privacy_contact: str
-    retention_period: str
 
 
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -55,5 +54,4 @@ def branding(config: Mapping) -> Branding:
             Helpline("Paladin, National Stalking Advocacy Service", config["HELPLINE_PALADIN"]),
         ),
         privacy_contact=config["PRIVACY_CONTACT"],
-        retention_period=config["RETENTION_PERIOD"],
     )

@@ -20,7 +20,7 @@ from app.services.evidence import sealing, storage
 
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

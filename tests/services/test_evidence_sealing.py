@@ -10,7 +10,8 @@ from sqlalchemy import select, text
 from app.crypto import KeyRing, current_keyring, parse_keys
 from app.extensions import db
 from app.models import EvidenceChunk, EvidenceFile, EvidenceStore
-from app.services.evidence import rotation, storage
+from app.services import reencryption
+from app.services.evidence import storage
 from app.services.evidence.sealing import (
     CHUNK_BYTES,
     SealError,
@@ -109,11 +110,13 @@ def test_rotating_the_ring_then_rewrapping_lets_the_old_key_go(app_ctx, swap_rin
 
     swap_ring(f"{KEY_A},{KEY_B}", "test2")  # B becomes current; A still opens what it sealed
     assert read_back(db.session.get(EvidenceFile, ids[0])).endswith(data)
-    assert rotation.remaining() == 3
-    assert rotation.rewrap_batch(limit=2) == 2  # resumable: a batch at a time
-    assert rotation.remaining() == 1
-    assert rotation.rewrap_batch(limit=2) == 1
-    assert rotation.rewrap_batch(limit=2) == 0
+    assert reencryption.pending()["evidence_data_keys"] == 3
+    first = reencryption.reseal_batch("evidence_data_keys", limit=2)  # resumable: a batch at a time
+    assert first.resealed == 2 and first.next_after is not None
+    assert reencryption.pending()["evidence_data_keys"] == 1
+    assert reencryption.reseal_batch("evidence_data_keys", after=first.next_after, limit=2).resealed == 1
+    assert reencryption.reseal_batch("evidence_data_keys", limit=2).resealed == 0
+    assert reencryption.reseal_batch("evidence_file", limit=10).resealed == 3  # the names, with the other columns
 
     swap_ring(KEY_B)  # A removed
     for file_id, n in zip(ids, range(3), strict=True):
@@ -125,14 +128,14 @@ def test_rotating_the_ring_then_rewrapping_lets_the_old_key_go(app_ctx, swap_rin
     assert bytes(raw_name).startswith(b"v1:test2:")
 
 
-def test_the_reencrypt_evidence_command_rewraps_everything(app_ctx, swap_ring):
+def test_the_reencrypt_command_rewraps_evidence_with_everything_else(app_ctx, swap_ring):
     report = make_report()
     make_evidence(report_id=report.id, name="one.png")
     make_evidence(report_id=report.id, name="two.png")
     swap_ring(f"{KEY_A},{KEY_B}", "test2")
-    result = app_ctx.test_cli_runner().invoke(args=["reencrypt-evidence", "--batch", "1"])
+    result = app_ctx.test_cli_runner().invoke(args=["reencrypt", "--batch-size", "1"])
     assert result.exit_code == 0, result.output
-    assert "Evidence files under an old key: 0 (re-wrapped now: 2)" in result.output
+    assert "evidence_data_keys: 2 resealed" in result.output and "Everything is under key test2" in result.output
     assert set(db.session.scalars(select(EvidenceFile.key_id))) == {"test2"}
 
 

@@ -8,6 +8,7 @@
 Which types are accepted is a rule of its own: app/domain/evidence_formats.py.
 """
 
+from app.services.evidence import rotation  # noqa: F401  (registers the data-key re-encryptor)
 from app.services.evidence.files import (
     Limits,
     NotScanned,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -39,9 +40,11 @@ def save(client) -> str:
     response = submit(client, "/report/save?from=/report/impact", {"passphrase": PASSPHRASE})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Your answers are saved" in html
+    code = re.search(r'<strong class="force-nowrap">([^<]+)</strong>', html).group(1)
     draft = db.session.scalar(select(Draft))
-    assert draft.return_code in html and "We will keep your answers until" in html
-    return draft.return_code
+    # Shown once, never stored: only its keyed hash is kept.
+    assert draft.return_code_hash == drafts.return_code_hash(code) and "We will keep your answers until" in html
+    return code
 
 
 def test_save_and_resume_on_another_device(app, client):
