@@ -85,8 +85,8 @@ class Flow:
 
 
 # A chat exported from a phone, as a victim would upload it: its words must be nowhere in a copy of the data.
-EVIDENCE_BYTES = ("12/03/2025, 21:14 - Danny: I know you are at your sister's tonight\n"
-                  "12/03/2025, 21:15 - Danny: Zephyrine Quattlebaum will not hide you\n").encode()
+EVIDENCE_BYTES = (b"12/03/2025, 21:14 - Danny: I know you are at your sister's tonight\n"
+                  b"12/03/2025, 21:15 - Danny: Zephyrine Quattlebaum will not hide you\n")
 
 
 def _upload_store(app) -> bytes:
